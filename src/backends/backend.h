@@ -1,0 +1,66 @@
+#pragma once
+// The Backend interface (the "system under test"): load a model for a platform/precision,
+// prepare inputs, run one step, report device memory. The harness in src/runner owns warm-up,
+// timing, iteration counts and statistics; a backend never times itself.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/enums.h"
+#include "models/config.h"
+#include "models/family.h"
+
+namespace accelbench::backends {
+
+struct LoadRequest {
+  std::string family;
+  std::string preset;
+  models::Config config;      // preset with overrides applied
+  std::string platform = "cpu";  // instance: "cpu", "cuda:0", ...
+  Precision precision = Precision::kFp32;
+  Mode mode = Mode::kInference;
+  models::Workload workload;
+  int threads = 0;  // 0 = all cores
+  uint64_t seed = 20261127;
+  std::map<std::string, std::string> options;  // backend-specific switches, recorded with results
+};
+
+struct DeviceMemory {
+  std::optional<int64_t> peak_bytes;     // allocator peak since the last reset
+  std::optional<int64_t> current_bytes;
+};
+
+// Facts about the runtime, stored with each result.
+struct RuntimeFacts {
+  std::string runtime;          // "libtorch", "onnxruntime", "onnxruntime-web"
+  std::string runtime_version;  // "1.13.1"
+  std::string execution_provider;  // "", "wasm", "webgpu", ...
+  int threads = 0;
+  std::map<std::string, std::string> details;  // e.g. attention path, BLAS, adapter
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  // Loads weights and prepares inputs. Throws UnsupportedError for impossible requests.
+  virtual void Load(const LoadRequest& req) = 0;
+  // One timed unit of work, complete on the device when it returns (the backend synchronises):
+  // inference forward, training step (forward+backward+optimizer), prefill of the prompt, or one
+  // decode token.
+  virtual void Step() = 0;
+  // Items processed by one Step (batch for inference; tokens for prefill/decode).
+  virtual int64_t ItemsPerStep() const = 0;
+  virtual DeviceMemory Memory() = 0;
+  virtual void ResetPeakMemory() {}
+  virtual RuntimeFacts Facts() const = 0;
+  // The first output of the last step, on the host as fp32 (for deviation vs fp32).
+  virtual std::vector<float> LastOutput() = 0;
+};
+
+using BackendFactory = std::function<std::unique_ptr<Backend>()>;
+
+}  // namespace accelbench::backends

@@ -1,0 +1,20 @@
+// accelbench detect (placeholder until its issue lands).
+#include <iostream>
+
+#include "cli/command.h"
+#include "core/errors.h"
+
+namespace accelbench::cli {
+
+void AddDetectCommand(CLI::App& app, Action& action) {
+  auto* cmd = app.add_subcommand("detect", "detect (not implemented yet)");
+  cmd->allow_extras();
+  cmd->callback([&action] {
+    action = [] {
+      std::cerr << "accelbench detect: not implemented yet\n";
+      return static_cast<int>(ExitCode::kUsage);
+    };
+  });
+}
+
+}  // namespace accelbench::cli

@@ -1,0 +1,23 @@
+#pragma once
+// Each subcommand lives in its own file and registers itself on the app with an action that
+// main() runs after parsing, inside the one place that turns exceptions into exit codes.
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+namespace accelbench::cli {
+
+using Action = std::function<int()>;  // returns the exit code
+
+// Adds `--format table|json|csv|md` to a command that prints tabular output.
+void AddFormatOption(CLI::App& cmd, std::string& format);
+
+// Registrars, one per command file.
+void AddDetectCommand(CLI::App& app, Action& action);
+void AddModelsCommand(CLI::App& app, Action& action);
+void AddRunCommand(CLI::App& app, Action& action);
+void AddDbCommand(CLI::App& app, Action& action);
+// Commands that later issues fill in; they exit 2 with "not implemented yet".
+void AddPendingCommands(CLI::App& app, Action& action);
+
+}  // namespace accelbench::cli

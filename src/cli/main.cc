@@ -1,0 +1,63 @@
+// accelbench: command-line entry point. Exit codes: 0 ok, 1 finding (regression, failed check),
+// 2 usage error, 3 runtime error.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "cli/command.h"
+#include "core/build_info.h"
+#include "core/errors.h"
+
+namespace accelbench::cli {
+
+void AddFormatOption(CLI::App& cmd, std::string& format) {
+  cmd.add_option("--format", format, "Output format: table, json, csv or md")
+      ->default_val("table")
+      ->check(CLI::IsMember({"table", "json", "csv", "md"}));
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{"accelbench: how fast, memory- and energy-hungry a model is on each kind of hardware"};
+  app.name("accelbench");
+  app.require_subcommand(1);
+  const auto& build = GetBuildInfo();
+  app.set_version_flag("--version",
+                       std::string("accelbench ") + std::string(build.version) + " (commit " +
+                           std::string(build.commit) + ", " + std::string(build.build_type) + ")");
+  Action action;
+  AddDetectCommand(app, action);
+  AddModelsCommand(app, action);
+  AddRunCommand(app, action);
+  AddDbCommand(app, action);
+  AddPendingCommands(app, action);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "accelbench: " << e.what() << "\n";
+    std::cerr << "Run with --help for usage.\n";
+    return static_cast<int>(ExitCode::kUsage);
+  }
+  if (!action) return static_cast<int>(ExitCode::kUsage);
+  try {
+    return action();
+  } catch (const UsageError& e) {
+    std::cerr << "accelbench: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::kUsage);
+  } catch (const FindingError& e) {
+    std::cerr << "accelbench: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::kFinding);
+  } catch (const std::exception& e) {
+    std::cerr << "accelbench: error: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::kRuntime);
+  }
+}
+
+}  // namespace accelbench::cli
+
+int main(int argc, char** argv) { return accelbench::cli::Main(argc, argv); }
