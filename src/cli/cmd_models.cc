@@ -8,6 +8,7 @@ namespace accelbench::cli {
 
 void AddModelsCommand(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("models", "models (not implemented yet)");
+  AddModelsExportSubcommand(*cmd, action);
   cmd->allow_extras();
   cmd->callback([&action] {
     action = [] {

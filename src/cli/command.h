@@ -17,6 +17,8 @@ void AddDetectCommand(CLI::App& app, Action& action);
 void AddModelsCommand(CLI::App& app, Action& action);
 void AddRunCommand(CLI::App& app, Action& action);
 void AddDbCommand(CLI::App& app, Action& action);
+// `models export` (ONNX lowering), attached to the `models` command by cmd_models.cc.
+void AddModelsExportSubcommand(CLI::App& models_cmd, Action& action);
 // Commands that later issues fill in; they exit 2 with "not implemented yet".
 void AddPendingCommands(CLI::App& app, Action& action);
 
