@@ -59,6 +59,9 @@ class Backend {
   virtual RuntimeFacts Facts() const = 0;
   // The first output of the last step, on the host as fp32 (for deviation vs fp32).
   virtual std::vector<float> LastOutput() = 0;
+  // Measures the device's dense GEMM rate (FLOP/s) at the loaded precision (the harness stores
+  // it once per device and reports achieved/peak). nullopt where the backend cannot.
+  virtual std::optional<double> CalibrateGemmFlops() { return std::nullopt; }
 };
 
 using BackendFactory = std::function<std::unique_ptr<Backend>()>;
