@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -153,6 +154,15 @@ class Ops {
   // Repeats x (leading dim 1) along axis 0 to the size of like's axis 0 (e.g. CLS tokens).
   virtual Tensor BroadcastBatch(const Tensor& x, const Tensor& like) = 0;
   virtual Tensor Cast(const Tensor& x, DType to) = 0;
+  // Concrete size of x along axis for this run (a symbolic dim reports its current size). For
+  // host-side bookkeeping only, never baked into shapes: generative families use it to advance
+  // DecodeState::length (the KV-cache length, which feeds Rotary/Positions offsets). Every
+  // lowering knows its shapes; the default only exists so that adding it broke no build.
+  virtual int64_t SizeOf(const Tensor& x, int64_t axis) {
+    (void)x;
+    (void)axis;
+    throw std::logic_error("Ops::SizeOf is not implemented by this lowering");
+  }
 
   // ---- losses (training; lowerings that cannot train throw UnsupportedError) ----
   // logits [N, C] (or [B, S, C]) and int64 labels [N] (or [B, S]); mean over elements.
