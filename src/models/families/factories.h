@@ -8,9 +8,19 @@ namespace accelbench::models {
 
 using FamilyFactory = std::unique_ptr<Family> (*)();
 
+// Generative families (llm helper): families/llama.cc, qwen2.cc, t5.cc, whisper.cc.
+std::unique_ptr<Family> MakeT5();
+std::unique_ptr<Family> MakeLlama();
+std::unique_ptr<Family> MakeQwen2();
+std::unique_ptr<Family> MakeWhisper();
+
 // Add a family: declare its factory here and list it in kFamilyFactories.
 inline constexpr FamilyFactory kFamilyFactories[] = {
     nullptr,  // placeholder removed once the first family exists
+    MakeT5,
+    MakeLlama,
+    MakeQwen2,
+    MakeWhisper,
 };
 
 }  // namespace accelbench::models
