@@ -48,6 +48,10 @@ class Backend {
   virtual ~Backend() = default;
   // Loads weights and prepares inputs. Throws UnsupportedError for impossible requests.
   virtual void Load(const LoadRequest& req) = 0;
+  // Untimed work the harness runs before each Step (outside the timer), e.g. re-prefilling a
+  // decode KV cache that reached seq_len + decode_tokens. Step calls it itself if the harness
+  // did not, so the work is then included in that step's time.
+  virtual void Prepare() {}
   // One timed unit of work, complete on the device when it returns (the backend synchronises):
   // inference forward, training step (forward+backward+optimizer), prefill of the prompt, or one
   // decode token.

@@ -77,14 +77,14 @@ Tensor MetaOps::Input(const std::string&, DType dtype, const std::vector<Dim>& d
 
 void MetaOps::Output(const std::string& name, const Tensor& x) { outputs_[name] = ShapeOf(x); }
 
-Tensor MetaOps::Param(const std::string& name, const std::vector<int64_t>& shape, WeightInit) {
-  auto it = param_shapes_.find(name);
-  if (it != param_shapes_.end()) {
-    if (it->second != shape)
-      Fail("Param", "'" + name + "' requested as " + Str(shape) + " and " + Str(it->second));
+Tensor MetaOps::Param(const std::string& name, const std::vector<int64_t>& shape, WeightInit init) {
+  auto it = params_seen_.find(name);
+  if (it != params_seen_.end()) {
+    if (it->second.shape != shape)
+      Fail("Param", "'" + name + "' requested as " + Str(shape) + " and " + Str(it->second.shape));
     return Make(shape);
   }
-  param_shapes_.emplace(name, shape);
+  params_seen_.emplace(name, ParamSpec{shape, init});
   const int64_t n = Numel(shape);
   params_ += n;
   by_prefix_[name.substr(0, name.find('.'))] += n;

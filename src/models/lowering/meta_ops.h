@@ -40,6 +40,12 @@ class MetaOps : public Ops {
     return outputs_;
   }
   static const std::vector<int64_t>& ShapeOf(const Tensor& t);
+  struct ParamSpec {
+    std::vector<int64_t> shape;
+    WeightInit init;
+  };
+  // Every parameter seen, by name (lets an eager lowering materialise weights up front).
+  const std::map<std::string, ParamSpec, std::less<>>& param_specs() const { return params_seen_; }
 
   Tensor Input(const std::string& name, DType dtype, const std::vector<Dim>& dims) override;
   void Output(const std::string& name, const Tensor& x) override;
@@ -107,7 +113,7 @@ class MetaOps : public Ops {
 
   int64_t params_ = 0;
   double flops_ = 0;
-  std::map<std::string, std::vector<int64_t>, std::less<>> param_shapes_;
+  std::map<std::string, ParamSpec, std::less<>> params_seen_;
   std::map<std::string, int64_t> by_prefix_;
   std::map<std::string, std::vector<int64_t>, std::less<>> outputs_;
 };

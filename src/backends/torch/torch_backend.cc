@@ -1,0 +1,232 @@
+// TorchBackend: the libtorch runtime behind backends::Backend (runtime name "libtorch").
+#include <torch/torch.h>
+#include <torch/version.h>
+
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "backends/backend.h"
+#include "backends/torch/torch_ops.h"
+#include "backends/torch/torch_util.h"
+#include "core/errors.h"
+#include "models/inputs.h"
+#include "models/lowering/meta_ops.h"
+
+#if defined(ACCELBENCH_TORCH_CUDA) && __has_include(<c10/cuda/CUDACachingAllocator.h>)
+#include <c10/cuda/CUDACachingAllocator.h>
+#define ACCELBENCH_HAVE_CUDA_ALLOCATOR 1
+#endif
+
+namespace accelbench::backends {
+namespace {
+
+using torch_backend::TorchOps;
+
+class TorchBackend : public Backend {
+ public:
+  void Load(const LoadRequest& req) override;
+  void Prepare() override;
+  void Step() override;
+  int64_t ItemsPerStep() const override;
+  DeviceMemory Memory() override;
+  void ResetPeakMemory() override;
+  RuntimeFacts Facts() const override;
+  std::vector<float> LastOutput() override;
+  std::optional<double> CalibrateGemmFlops() override;
+
+ private:
+  models::Inputs MakeInputs();
+  void Prefill();
+
+  LoadRequest req_;
+  const models::Family* family_ = nullptr;
+  models::Config cfg_;
+  c10::Device device_{c10::kCPU};
+  c10::ScalarType dtype_ = at::kFloat;
+  std::vector<models::InputDesc> descs_;
+  std::unique_ptr<TorchOps> ops_;
+  std::unique_ptr<torch::optim::AdamW> optimizer_;
+  models::DecodeState state_;
+  at::Tensor next_ids_;
+  bool need_prefill_ = true;
+  at::Tensor last_;
+};
+
+models::Inputs TorchBackend::MakeInputs() {
+  models::Inputs in;
+  for (const auto& d : descs_) in.emplace(d.name, ops_->Input(d.name, d.dtype, d.dims));
+  return in;
+}
+
+void TorchBackend::Load(const LoadRequest& req) {
+  torch_backend::WarnIfNetlibBlas();
+  req_ = req;
+  family_ = &models::FindFamily(req.family);
+  cfg_ = req.config.Fields().empty() ? family_->FindPreset(req.preset).config : req.config;
+  device_ = torch_backend::ParseDevice(req.platform);
+  dtype_ = torch_backend::ResolveDtype(req.precision, device_);
+  const bool generative_mode = req.mode == Mode::kPrefill || req.mode == Mode::kDecode;
+  if (generative_mode && !family_->Info().generative)
+    throw UnsupportedError(family_->Info().name + " is not generative: no " +
+                           std::string(ToString(req.mode)) + " mode");
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  torch::set_num_threads(req.threads > 0 ? req.threads : static_cast<int>(cores));
+
+  const Mode input_mode = req.mode == Mode::kTraining ? Mode::kTraining : Mode::kInference;
+  descs_ = family_->InputsFor(cfg_, req.workload, input_mode);
+  const bool training = req.mode == Mode::kTraining;
+  ops_ = std::make_unique<TorchOps>(device_, dtype_, req.seed, training);
+  for (const auto& [name, host] : models::GenerateInputs(descs_, req.seed))
+    ops_->BindInput(name, torch_backend::ToTorch(host).to(device_));
+
+  // Materialise every parameter now (outside timing): trace the same work on shapes first.
+  models::MetaOps meta;
+  models::Inputs meta_in;
+  for (const auto& d : descs_) meta_in.emplace(d.name, meta.Input(d.name, d.dtype, d.dims));
+  if (training) {
+    family_->TrainingLoss(meta, cfg_, meta_in);
+  } else if (generative_mode) {
+    models::DecodeState st;
+    family_->Prefill(meta, cfg_, meta_in, st);
+  } else {
+    family_->Forward(meta, cfg_, meta_in);
+  }
+  for (const auto& [name, spec] : meta.param_specs()) ops_->Preload(name, spec.shape, spec.init);
+
+  if (training) {
+    double lr = 1e-4;
+    if (auto it = req.options.find("lr"); it != req.options.end()) lr = std::stod(it->second);
+    optimizer_ =
+        std::make_unique<torch::optim::AdamW>(ops_->Parameters(), torch::optim::AdamWOptions(lr));
+  }
+  need_prefill_ = true;
+  if (req.mode == Mode::kDecode) Prepare();
+  torch_backend::WaitForDevice(device_);
+}
+
+void TorchBackend::Prefill() {
+  c10::InferenceMode guard;
+  state_ = models::DecodeState{};
+  auto in = MakeInputs();
+  last_ = TorchOps::Unwrap(family_->Prefill(*ops_, cfg_, in, state_));
+  next_ids_ = at::argmax(last_.select(1, -1), -1).unsqueeze(1);
+}
+
+void TorchBackend::Prepare() {
+  // Decode: (re)fill the KV cache outside the timed step when it is empty or full.
+  if (req_.mode != Mode::kDecode) return;
+  const auto& w = req_.workload;
+  if (need_prefill_ || state_.length >= w.seq_len + w.decode_tokens) {
+    Prefill();
+    need_prefill_ = false;
+    torch_backend::WaitForDevice(device_);
+  }
+}
+
+void TorchBackend::Step() {
+  if (!ops_) throw RuntimeError("libtorch backend: Step before Load");
+  switch (req_.mode) {
+    case Mode::kInference: {
+      c10::InferenceMode guard;
+      ops_->ClearOutputs();
+      auto out = family_->Forward(*ops_, cfg_, MakeInputs());
+      auto pick = out.find("logits");
+      if (pick == out.end()) pick = out.find("last_hidden_state");
+      if (pick == out.end()) pick = out.begin();
+      last_ = TorchOps::Unwrap(pick->second);
+      break;
+    }
+    case Mode::kTraining: {
+      optimizer_->zero_grad();
+      at::Tensor loss = TorchOps::Unwrap(family_->TrainingLoss(*ops_, cfg_, MakeInputs()));
+      loss.backward();
+      optimizer_->step();
+      last_ = loss.detach();
+      break;
+    }
+    case Mode::kPrefill:
+      Prefill();
+      break;
+    case Mode::kDecode: {
+      Prepare();  // no-op when the harness already called it (then it stays untimed)
+      c10::InferenceMode guard;
+      last_ = TorchOps::Unwrap(family_->Decode(*ops_, cfg_, TorchOps::Wrap(next_ids_), state_));
+      next_ids_ = at::argmax(last_.select(1, -1), -1).unsqueeze(1);
+      break;
+    }
+  }
+  torch_backend::WaitForDevice(device_);
+}
+
+int64_t TorchBackend::ItemsPerStep() const {
+  const auto& w = req_.workload;
+  return req_.mode == Mode::kPrefill ? w.batch * w.seq_len : w.batch;
+}
+
+DeviceMemory TorchBackend::Memory() {
+  DeviceMemory m;
+#ifdef ACCELBENCH_HAVE_CUDA_ALLOCATOR
+  if (device_.is_cuda()) {
+    const auto idx = device_.has_index() ? device_.index() : 0;
+    auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(idx);
+    m.peak_bytes = stats.allocated_bytes[0].peak;
+    m.current_bytes = stats.allocated_bytes[0].current;
+  }
+#endif
+  return m;
+}
+
+void TorchBackend::ResetPeakMemory() {
+#ifdef ACCELBENCH_HAVE_CUDA_ALLOCATOR
+  if (device_.is_cuda())
+    c10::cuda::CUDACachingAllocator::resetPeakStats(device_.has_index() ? device_.index() : 0);
+#endif
+}
+
+RuntimeFacts TorchBackend::Facts() const {
+  RuntimeFacts f;
+  f.runtime = "libtorch";
+  f.runtime_version = TORCH_VERSION;
+  f.threads = at::get_num_threads();
+  f.details["device"] = device_.str();
+  f.details["dtype"] = std::string(c10::toString(dtype_));
+  f.details["blas"] = torch_backend::MappedBlasLibrary();
+  const std::string path = ops_ ? ops_->attention_path() : "";
+  f.details["attention"] = path.empty() ? "not run yet" : path;
+  if (auto it = req_.options.find("lr"); it != req_.options.end()) f.details["lr"] = it->second;
+  return f;
+}
+
+std::vector<float> TorchBackend::LastOutput() {
+  if (!last_.defined()) return {};
+  at::Tensor c = last_.detach().to(at::kCPU, at::kFloat).contiguous();
+  return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
+}
+
+std::optional<double> TorchBackend::CalibrateGemmFlops() {
+  if (!ops_) return std::nullopt;
+  c10::InferenceMode guard;
+  const int64_t n = device_.is_cpu() ? 1024 : 8192;
+  auto opt = at::TensorOptions().device(device_).dtype(dtype_);
+  at::Tensor a = at::randn({n, n}, opt), b = at::randn({n, n}, opt);
+  at::Tensor c = at::matmul(a, b);  // warm-up
+  torch_backend::WaitForDevice(device_);
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  int iters = 0;
+  double secs = 0;
+  do {
+    c = at::matmul(a, b);
+    torch_backend::WaitForDevice(device_);
+    ++iters;
+    secs = std::chrono::duration<double>(Clock::now() - start).count();
+  } while (secs < 0.3 || iters < 3);
+  return 2.0 * static_cast<double>(n) * n * n * iters / secs;
+}
+
+}  // namespace
+
+std::unique_ptr<Backend> MakeTorchBackend() { return std::make_unique<TorchBackend>(); }
+
+}  // namespace accelbench::backends

@@ -1,0 +1,124 @@
+#pragma once
+// Lowering 1: the Ops facade executed eagerly on libtorch (any device libtorch has). Parameters
+// come from the seeded weights (models/weights.h), are created once, cached by name, cast to the
+// precision's dtype on the device, and require grad when training.
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "models/ops.h"
+
+namespace accelbench::backends::torch_backend {
+
+struct TorchTensor : models::TensorImpl {
+  explicit TorchTensor(at::Tensor v) : t(std::move(v)) {}
+  at::Tensor t;
+};
+
+class TorchOps : public models::Ops {
+ public:
+  TorchOps(c10::Device device, c10::ScalarType dtype, uint64_t seed, bool trainable);
+
+  static models::Tensor Wrap(at::Tensor t);
+  static const at::Tensor& Unwrap(const models::Tensor& t);
+
+  // Inputs are bound by name before a forward; Input() validates their shapes.
+  void BindInput(const std::string& name, at::Tensor t) { inputs_[name] = std::move(t); }
+  // Creates a parameter now (used to materialise all weights at load time, outside timing).
+  void Preload(const std::string& name, const std::vector<int64_t>& shape, models::WeightInit init);
+  std::vector<at::Tensor> Parameters() const;
+  const std::map<std::string, at::Tensor>& outputs() const { return outputs_; }
+  void ClearOutputs() { outputs_.clear(); }
+  // "sdpa" (at::scaled_dot_product_attention), "explicit" (matmul/softmax) or "" before any call.
+  const std::string& attention_path() const { return attention_path_; }
+  c10::Device device() const { return device_; }
+  c10::ScalarType dtype() const { return dtype_; }
+
+  models::Tensor Input(const std::string& name, models::DType dtype,
+                       const std::vector<models::Dim>& dims) override;
+  void Output(const std::string& name, const models::Tensor& x) override;
+  models::Tensor Param(const std::string& name, const std::vector<int64_t>& shape,
+                       models::WeightInit init) override;
+  models::Tensor Constant(const std::string& name, const std::vector<int64_t>& shape,
+                          const std::vector<float>& values) override;
+
+  models::Tensor Linear(const models::Tensor& x, const models::Tensor& w,
+                        const models::Tensor& b) override;
+  models::Tensor MatMul(const models::Tensor& a, const models::Tensor& b) override;
+  models::Tensor Add(const models::Tensor& a, const models::Tensor& b) override;
+  models::Tensor Sub(const models::Tensor& a, const models::Tensor& b) override;
+  models::Tensor Mul(const models::Tensor& a, const models::Tensor& b) override;
+  models::Tensor Div(const models::Tensor& a, const models::Tensor& b) override;
+  models::Tensor Scale(const models::Tensor& x, float s) override;
+  models::Tensor Pow(const models::Tensor& x, float p) override;
+  models::Tensor Sqrt(const models::Tensor& x) override;
+  models::Tensor Log(const models::Tensor& x) override;
+  models::Tensor Exp(const models::Tensor& x) override;
+  models::Tensor Abs(const models::Tensor& x) override;
+  models::Tensor Clamp(const models::Tensor& x, std::optional<float> lo,
+                       std::optional<float> hi) override;
+
+  models::Tensor LayerNorm(const models::Tensor& x, const models::Tensor& w,
+                           const models::Tensor& b, float eps) override;
+  models::Tensor RmsNorm(const models::Tensor& x, const models::Tensor& w, float eps) override;
+  models::Tensor GroupNorm(const models::Tensor& x, int64_t groups, const models::Tensor& w,
+                           const models::Tensor& b, float eps) override;
+  models::Tensor BatchNormFrozen(const models::Tensor& x, const models::Tensor& w,
+                                 const models::Tensor& b, const models::Tensor& mean,
+                                 const models::Tensor& var, float eps) override;
+  models::Tensor Act(const models::Tensor& x, models::Activation a) override;
+  models::Tensor Softmax(const models::Tensor& x, int64_t axis) override;
+
+  models::Tensor Attention(const models::Tensor& q, const models::Tensor& k,
+                           const models::Tensor& v, const models::AttentionOptions& opt) override;
+  models::Tensor Rotary(const models::Tensor& x, int64_t offset, float theta) override;
+  models::Tensor Positions(const models::Tensor& x, int64_t axis, int64_t offset) override;
+  models::Tensor RelativePositionBias(const models::Tensor& table, const models::Tensor& q_like,
+                                      const models::Tensor& k_like, int64_t q_offset,
+                                      const models::RelativePositionBucketOptions& opt) override;
+
+  models::Tensor Conv1d(const models::Tensor& x, const models::Tensor& w, const models::Tensor& b,
+                        int64_t stride, int64_t padding, int64_t groups) override;
+  models::Tensor Conv2d(const models::Tensor& x, const models::Tensor& w, const models::Tensor& b,
+                        int64_t stride, int64_t padding, int64_t groups) override;
+  models::Tensor MaxPool2d(const models::Tensor& x, int64_t kernel, int64_t stride,
+                           int64_t padding) override;
+  models::Tensor Mean(const models::Tensor& x, const std::vector<int64_t>& axes,
+                      bool keepdims) override;
+
+  models::Tensor Embedding(const models::Tensor& table, const models::Tensor& ids) override;
+  models::Tensor TakeAlongBatch(const models::Tensor& x, const models::Tensor& index) override;
+  models::Tensor ArgMax(const models::Tensor& x, int64_t axis) override;
+
+  models::Tensor Reshape(const models::Tensor& x, const std::vector<int64_t>& spec) override;
+  models::Tensor Transpose(const models::Tensor& x, const std::vector<int64_t>& perm) override;
+  models::Tensor Concat(const std::vector<models::Tensor>& xs, int64_t axis) override;
+  models::Tensor Slice(const models::Tensor& x, int64_t axis, int64_t start, int64_t end) override;
+  models::Tensor Unsqueeze(const models::Tensor& x, int64_t axis) override;
+  models::Tensor BroadcastBatch(const models::Tensor& x, const models::Tensor& like) override;
+  models::Tensor Cast(const models::Tensor& x, models::DType to) override;
+
+  models::Tensor CrossEntropy(const models::Tensor& logits, const models::Tensor& labels) override;
+  models::Tensor MeanSquaredError(const models::Tensor& a, const models::Tensor& b) override;
+
+ private:
+  c10::Device device_;
+  c10::ScalarType dtype_;
+  uint64_t seed_;
+  bool trainable_;
+  std::map<std::string, at::Tensor> params_;  // ordered by name: a stable optimizer order
+  std::map<std::string, at::Tensor> constants_;
+  std::map<std::string, at::Tensor> inputs_;
+  std::map<std::string, at::Tensor> outputs_;
+  std::string attention_path_;
+};
+
+// Runs each facade op once on tiny tensors in `dtype` on `device`; returns "" when all work, else
+// "<Op>: <first line of libtorch's error>" for the first op that fails (e.g. a missing Half
+// kernel on CPU in libtorch 1.13).
+std::string FirstFailingOp(c10::Device device, c10::ScalarType dtype);
+
+}  // namespace accelbench::backends::torch_backend
