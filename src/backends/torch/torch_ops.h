@@ -100,6 +100,7 @@ class TorchOps : public models::Ops {
   models::Tensor Unsqueeze(const models::Tensor& x, int64_t axis) override;
   models::Tensor BroadcastBatch(const models::Tensor& x, const models::Tensor& like) override;
   models::Tensor Cast(const models::Tensor& x, models::DType to) override;
+  int64_t SizeOf(const models::Tensor& x, int64_t axis) override { return Unwrap(x).size(axis); }
 
   models::Tensor CrossEntropy(const models::Tensor& logits, const models::Tensor& labels) override;
   models::Tensor MeanSquaredError(const models::Tensor& a, const models::Tensor& b) override;

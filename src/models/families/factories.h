@@ -8,6 +8,11 @@ namespace accelbench::models {
 
 using FamilyFactory = std::unique_ptr<Family> (*)();
 
+// Encoder families (models-core helper): families/bert.cc, vit.cc, clip.cc.
+std::unique_ptr<Family> MakeBert();
+std::unique_ptr<Family> MakeVit();
+std::unique_ptr<Family> MakeClip();
+
 // Generative families (llm helper): families/llama.cc, qwen2.cc, t5.cc, whisper.cc.
 std::unique_ptr<Family> MakeT5();
 std::unique_ptr<Family> MakeLlama();
@@ -17,9 +22,12 @@ std::unique_ptr<Family> MakeWhisper();
 // Add a family: declare its factory here and list it in kFamilyFactories.
 inline constexpr FamilyFactory kFamilyFactories[] = {
     nullptr,  // placeholder removed once the first family exists
+    MakeBert,
     MakeT5,
     MakeLlama,
     MakeQwen2,
+    MakeVit,
+    MakeClip,
     MakeWhisper,
 };
 

@@ -366,6 +366,11 @@ Tensor MetaOps::BroadcastBatch(const Tensor& x, const Tensor& like) {
 
 Tensor MetaOps::Cast(const Tensor& x, DType to) { return Make(ShapeOf(x), to); }
 
+int64_t MetaOps::SizeOf(const Tensor& x, int64_t axis) {
+  const auto& s = ShapeOf(x);
+  return s[Axis(axis, s.size(), "SizeOf")];
+}
+
 Tensor MetaOps::CrossEntropy(const Tensor& logits, const Tensor& labels) {
   auto ls = ShapeOf(logits);
   ls.pop_back();

@@ -102,6 +102,7 @@ class MetaOps : public Ops {
   Tensor Unsqueeze(const Tensor& x, int64_t axis) override;
   Tensor BroadcastBatch(const Tensor& x, const Tensor& like) override;
   Tensor Cast(const Tensor& x, DType to) override;
+  int64_t SizeOf(const Tensor& x, int64_t axis) override;
 
   Tensor CrossEntropy(const Tensor& logits, const Tensor& labels) override;
   Tensor MeanSquaredError(const Tensor& a, const Tensor& b) override;
