@@ -19,6 +19,11 @@ std::unique_ptr<Family> MakeLlama();
 std::unique_ptr<Family> MakeQwen2();
 std::unique_ptr<Family> MakeWhisper();
 
+// Video and vision-language families (zoo2-vl helper): families/xclip.cc, llava.cc, llava_next.cc.
+std::unique_ptr<Family> MakeXclip();
+std::unique_ptr<Family> MakeLlava();
+std::unique_ptr<Family> MakeLlavaNext();
+
 // Add a family: declare its factory here and list it in kFamilyFactories.
 inline constexpr FamilyFactory kFamilyFactories[] = {
     nullptr,  // placeholder removed once the first family exists
@@ -29,6 +34,9 @@ inline constexpr FamilyFactory kFamilyFactories[] = {
     MakeVit,
     MakeClip,
     MakeWhisper,
+    MakeXclip,
+    MakeLlava,
+    MakeLlavaNext,
 };
 
 }  // namespace accelbench::models
