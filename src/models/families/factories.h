@@ -24,6 +24,11 @@ std::unique_ptr<Family> MakeXclip();
 std::unique_ptr<Family> MakeLlava();
 std::unique_ptr<Family> MakeLlavaNext();
 
+// Audio and detection families (zoo2-audio helper): families/wav2vec2.cc, clap.cc, detr.cc.
+std::unique_ptr<Family> MakeWav2Vec2();
+std::unique_ptr<Family> MakeClap();
+std::unique_ptr<Family> MakeDetr();
+
 // Add a family: declare its factory here and list it in kFamilyFactories.
 inline constexpr FamilyFactory kFamilyFactories[] = {
     nullptr,  // placeholder removed once the first family exists
@@ -37,6 +42,9 @@ inline constexpr FamilyFactory kFamilyFactories[] = {
     MakeXclip,
     MakeLlava,
     MakeLlavaNext,
+    MakeWav2Vec2,
+    MakeClap,
+    MakeDetr,
 };
 
 }  // namespace accelbench::models
