@@ -66,6 +66,8 @@ struct ShapeCase {
   std::vector<int64_t> logits;  // for batch 2, seq 8
 };
 
+void PrintTo(const ShapeCase& c, std::ostream* os) { *os << c.family; }
+
 class LlmShapes : public ::testing::TestWithParam<ShapeCase> {};
 
 TEST_P(LlmShapes, ForwardLogitsShape) {
@@ -102,6 +104,27 @@ INSTANTIATE_TEST_SUITE_P(All, LlmShapes,
                                            ShapeCase{"t5", {2, 8, 512}},
                                            ShapeCase{"whisper", {2, 8, 512}}),
                          [](const auto& info) { return std::string(info.param.family); });
+
+TEST_P(LlmShapes, DecodeStepCostsFarLessThanPrefill) {
+  // With the KV cache, one decode step processes one token: for a 64-token prompt its FLOPs are
+  // a small fraction of the prefill's (t5/whisper prefill also run the encoder).
+  const Family& f = FindFamily(GetParam().family);
+  const Config cfg = f.FindPreset("tiny").config;
+  Workload w;
+  w.seq_len = 64;
+  const double prefill = Analyze(f, cfg, w, Mode::kPrefill).flops;
+  const double decode = Analyze(f, cfg, w, Mode::kDecode).flops;
+  EXPECT_GT(decode, 0);
+  EXPECT_LT(decode * 16, prefill);
+}
+
+TEST_P(LlmShapes, DecodeBeforePrefillIsAnError) {
+  const Family& f = FindFamily(GetParam().family);
+  MetaOps ops;
+  DecodeState st;
+  Tensor ids = ops.Input("ids", DType::kInt64, {Dim::Static(1), Dim::Static(1)});
+  EXPECT_THROW(f.Decode(ops, f.FindPreset("tiny").config, ids, st), RuntimeError);
+}
 
 TEST(LlmFamilies, T5GeneratesFromOneDecoderToken) {
   const Family& f = FindFamily("t5");

@@ -36,6 +36,8 @@ struct DecodeCase {
   const char* ids_input;  // the input decoded along
 };
 
+void PrintTo(const DecodeCase& c, std::ostream* os) { *os << c.family; }
+
 class KvCacheDecode : public ::testing::TestWithParam<DecodeCase> {};
 
 // Tolerance (fp32): max |decode - forward| <= 1e-4 * max(1, max |forward|). Both paths run the
