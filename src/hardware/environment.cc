@@ -117,7 +117,7 @@ Environment DetectEnvironment() {
   env.utc_time = UtcNow();
 
   unsigned hw = hwloc_get_api_version();
-  env.libraries["hwloc"] = fmt::format("{}.{}.{}", hw >> 16, (hw >> 8) & 0xff, hw & 0xff);
+  env.libraries["hwloc_api"] = fmt::format("{}.{}.{}", hw >> 16, (hw >> 8) & 0xff, hw & 0xff);
   env.libraries["glibc"] = gnu_get_libc_version();
   env.libraries["nlohmann_json"] =
       fmt::format("{}.{}.{}", NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR,

@@ -109,7 +109,7 @@ TEST(Environment, Fingerprint) {
   EXPECT_FALSE(env.compiler.empty());
   EXPECT_TRUE(std::regex_match(env.utc_time, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")))
       << env.utc_time;
-  EXPECT_TRUE(env.libraries.contains("hwloc"));
+  EXPECT_TRUE(env.libraries.contains("hwloc_api"));
   EXPECT_TRUE(env.blas.contains("loaded"));
   // The test binary does not load a BLAS, so no netlib warning for a loaded one.
   EXPECT_FALSE(NetlibBlasWarning().has_value());

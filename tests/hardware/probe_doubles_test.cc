@@ -124,6 +124,26 @@ TEST(EnvironmentOverride, AccelbenchNvmlLibrary) {
   EXPECT_EQ(r.FirstAvailable(PlatformKind::kCuda)->name, "Fake GPU (test double)");
 }
 
+TEST(RocmSmiDouble, DeviceIsAvailable) {
+  auto r = DetectWith({{"rocm_smi", FAKE_ROCM_SMI}});
+  const auto& s = OnlyOfKind(r, PlatformKind::kRocm);  // HIP not probed: rocm overridden
+  EXPECT_TRUE(s.available) << s.reason;
+  EXPECT_EQ(s.instance, "rocm:0");
+  EXPECT_EQ(s.name, "Fake Instinct (test double)");
+  EXPECT_EQ(*s.memory_bytes, int64_t{64} << 30);
+  auto why = WhyUnsupported(r, PlatformKind::kRocm, Precision::kInt4, Mode::kInference, "llama");
+  ASSERT_TRUE(why.has_value());
+  EXPECT_EQ(WhyUnsupported(r, PlatformKind::kRocm, Precision::kBf16, Mode::kTraining, "llama"),
+            std::nullopt);
+}
+
+TEST(RocmSmiDouble, WrongLibraryIsMissingSymbols) {
+  auto r = DetectWith({{"rocm_smi", FAKE_QNN}});
+  const auto& s = OnlyOfKind(r, PlatformKind::kRocm);
+  EXPECT_FALSE(s.available);
+  EXPECT_TRUE(Contains(s.reason, "missing symbol rsmi_init")) << s.reason;
+}
+
 TEST(OpenVinoDouble, DevicesAreListed) {
   auto r = DetectWith({{"openvino", FAKE_OPENVINO_HEALTHY}});
   auto s = r.OfKind(PlatformKind::kOpenVino);
