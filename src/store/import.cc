@@ -182,6 +182,16 @@ ResultRecord IpfsBase(const std::string& model, const std::string& hardware,
   return r;
 }
 
+// "20250302_123456" (the framework's file stamps) -> "2025-03-02T12:34:56Z"; others unchanged.
+std::string IsoTimestamp(const std::string& s) {
+  if (s.size() == 15 && s[8] == '_' && std::all_of(s.begin(), s.end(), [](char c) {
+        return c == '_' || std::isdigit(static_cast<unsigned char>(c));
+      }))
+    return s.substr(0, 4) + "-" + s.substr(4, 2) + "-" + s.substr(6, 2) + "T" + s.substr(9, 2) +
+           ":" + s.substr(11, 2) + ":" + s.substr(13, 2) + "Z";
+  return s;
+}
+
 void SetMemory(ResultRecord& r, double mb) {
   if (r.platform_kind == "cpu")
     r.peak_rss_mb = mb;
@@ -212,7 +222,8 @@ void AddIpfsResult(const json& e, const std::string& model, const std::string& h
   double mem = Num(e, {"memory_peak_mb", "memory_peak"}, &has);
   if (has) SetMemory(r, mem);
   if (!r.lat_mean_ms && !r.throughput) Fail(where, "no latency or throughput");
-  if (e.contains("timestamp") && e["timestamp"].is_string()) r.started_utc = e["timestamp"];
+  if (e.contains("timestamp") && e["timestamp"].is_string())
+    r.started_utc = IsoTimestamp(e["timestamp"].get<std::string>());
   r.config_key = DeriveConfigKey(r);
   b.results.push_back(std::move(r));
 }
@@ -270,7 +281,7 @@ void AddIpfsBenchmarks(const json& doc, const std::string& path, Database::Impor
           if (has) r.load_ms = load * 1000.0;
           if (!r.lat_mean_ms && !r.throughput) Fail(w, "no avg_latency or throughput");
           if (doc.contains("timestamp") && doc["timestamp"].is_string())
-            r.started_utc = doc["timestamp"];
+            r.started_utc = IsoTimestamp(doc["timestamp"].get<std::string>());
           r.options_json = json{{"hardware_type", hw}, {"ipfs_family", family}}.dump();
           r.config_key = DeriveConfigKey(r);
           b.results.push_back(std::move(r));
