@@ -1,0 +1,258 @@
+#include "runner/harness.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "runner/resources.h"
+#include "stats/stats.h"
+
+namespace accelbench::runner {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double MsSince(Clock::time_point t0, Clock::time_point t1) {
+  return std::chrono::duration<double, std::milli>(t1 - t0).count();
+}
+
+}  // namespace
+
+backends::LoadRequest MakeLoadRequest(const PlannedConfig& c) {
+  backends::LoadRequest req;
+  req.family = c.model;
+  req.preset = c.preset;
+  if (c.runtime != kTestDoubleRuntime) {
+    const auto& fam = models::FindFamily(c.model);
+    req.config = fam.FindPreset(c.preset).config;
+    for (const auto& a : c.sets) req.config.Override(a);
+  }
+  req.platform = c.platform;
+  req.precision = c.precision;
+  req.mode = c.mode;
+  req.workload.batch = c.batch;
+  if (c.seq_len > 0) req.workload.seq_len = c.seq_len;
+  req.threads = static_cast<int>(c.threads);
+  req.options = c.backend_options;
+  return req;
+}
+
+ResultRecord RecordFor(const PlannedConfig& c) {
+  ResultRecord r;
+  r.config_key = c.config_key;
+  r.model = c.model;
+  r.preset = c.preset;
+  r.params = c.params;
+  r.platform = c.platform;
+  r.platform_kind = c.platform_kind;
+  r.runtime = c.runtime;
+  r.precision = std::string(ToString(c.precision));
+  r.mode = std::string(ToString(c.mode));
+  r.batch = c.batch;
+  r.seq_len = c.seq_len;
+  r.threads = c.threads;
+  if (c.runtime != kTestDoubleRuntime) {
+    try {
+      auto cfg = models::FindFamily(c.model).FindPreset(c.preset).config;
+      for (const auto& a : c.sets) cfg.Override(a);
+      r.config_json = cfg.ToJson();
+    } catch (const std::exception&) {
+    }
+  }
+  if (c.flops_per_step > 0) r.flops_per_step = c.flops_per_step;
+  if (!c.skip_reason.empty()) {
+    r.status = ResultStatus::kSkipped;
+    r.reason = c.skip_reason;
+  }
+  return r;
+}
+
+StopDecision Decide(const std::vector<double>& s, double elapsed_s, const HarnessOptions& opt) {
+  const bool enough =
+      static_cast<int64_t>(s.size()) >= opt.min_iterations && elapsed_s >= opt.min_time_s;
+  if (enough) {
+    std::vector<double> sorted(s);
+    std::sort(sorted.begin(), sorted.end());
+    const double median = stats::PercentileSorted(sorted, 50);
+    if (auto ci = stats::MedianConfidenceIntervalSorted(sorted, opt.confidence)) {
+      const double half = std::max(median - ci->low, ci->high - median);
+      if (half <= opt.ci_target * median) return StopDecision::kConverged;
+    }
+  }
+  if (elapsed_s >= opt.budget_s) return StopDecision::kBudget;
+  return StopDecision::kContinue;
+}
+
+LoopResult MeasureLoop(backends::Backend& backend, const HarnessOptions& opt) {
+  LoopResult out;
+  out.samples_ms.reserve(1024);
+  const auto start = Clock::now();
+  size_t next_check = 1;
+  for (;;) {
+    const auto t0 = Clock::now();
+    backend.Step();
+    const auto t1 = Clock::now();
+    out.samples_ms.push_back(MsSince(t0, t1));
+    if (out.samples_ms.size() < next_check) continue;
+    // Checking sorts the samples: amortise it (every ~1/8 of the count) so the per-iteration
+    // overhead stays constant; time checks are cheap and also bound the budget overrun.
+    const double elapsed = std::chrono::duration<double>(t1 - start).count();
+    out.stop = Decide(out.samples_ms, elapsed, opt);
+    out.elapsed_s = elapsed;
+    if (out.stop != StopDecision::kContinue) break;
+    next_check = out.samples_ms.size() + std::max<size_t>(1, out.samples_ms.size() / 8);
+    if (elapsed >= opt.min_time_s &&
+        out.samples_ms.size() < static_cast<size_t>(opt.min_iterations))
+      next_check = out.samples_ms.size() + 1;
+  }
+  return out;
+}
+
+Measured Measure(backends::Backend& backend, const PlannedConfig& c, const HarnessOptions& opt,
+                 std::optional<double> peak_flops) {
+  Measured m;
+  ResultRecord& r = m.record;
+  r = RecordFor(c);
+  std::vector<std::string> notes;
+
+  RaplCounter rapl;
+  double idle_watts = 0;
+  const bool energy = rapl.Available() && c.platform_kind == "cpu";
+  if (energy) {
+    const auto t0 = Clock::now();
+    const double j0 = rapl.Joules();
+    std::this_thread::sleep_for(std::chrono::duration<double>(opt.idle_power_s));
+    idle_watts = (rapl.Joules() - j0) / std::chrono::duration<double>(Clock::now() - t0).count();
+  }
+
+  {
+    std::ofstream clear("/proc/self/clear_refs");  // "5" resets VmHWM for this configuration
+    clear << "5";
+  }
+  RssPoller rss(opt.rss_poll_ms);
+  auto t0 = Clock::now();
+  backend.Load(MakeLoadRequest(c));
+  auto t1 = Clock::now();
+  r.load_ms = MsSince(t0, t1);
+
+  const auto facts = backend.Facts();
+  r.runtime = facts.runtime.empty() ? c.runtime : facts.runtime;
+  r.runtime_version = facts.runtime_version;
+  r.execution_provider = facts.execution_provider;
+  if (facts.threads > 0) r.threads = facts.threads;
+
+  t0 = Clock::now();
+  backend.Step();
+  t1 = Clock::now();
+  r.first_inference_ms = MsSince(t0, t1);
+
+  // Warm-up until two adjacent windows agree (steady state), with a minimum and caps.
+  std::vector<double> warm;
+  const auto warm_start = Clock::now();
+  std::optional<size_t> steady;
+  for (;;) {
+    const auto a = Clock::now();
+    backend.Step();
+    const auto b = Clock::now();
+    warm.push_back(MsSince(a, b));
+    const auto n = static_cast<int64_t>(warm.size());
+    if (n >= opt.warmup_min) {
+      steady = stats::SteadyStateStart(warm, static_cast<size_t>(opt.warmup_window),
+                                       opt.warmup_tolerance);
+      if (steady) break;
+    }
+    if (n >= opt.warmup_max ||
+        std::chrono::duration<double>(b - warm_start).count() >= opt.warmup_max_s)
+      break;
+  }
+  r.warmup_iterations = static_cast<int64_t>(warm.size());
+  if (steady) {
+    double t = 0;
+    for (size_t i = 0; i < *steady; ++i) t += warm[i];
+    r.time_to_steady_ms = t;
+  } else {
+    notes.push_back("warm-up reached its cap before a steady state (" +
+                    std::to_string(warm.size()) + " iterations)");
+  }
+
+  backend.ResetPeakMemory();
+  const double e0 = energy ? rapl.Joules() : 0;
+  auto loop = MeasureLoop(backend, opt);
+  const double e1 = energy ? rapl.Joules() : 0;
+  m.samples_ms = std::move(loop.samples_ms);
+  const auto& s = m.samples_ms;
+  r.iterations = static_cast<int64_t>(s.size());
+  if (loop.stop == StopDecision::kBudget) {
+    r.status = ResultStatus::kNotConverged;
+    notes.push_back("not converged: 95% CI of the median not within " +
+                    std::to_string(opt.ci_target * 100).substr(0, 4) + "% after the " +
+                    std::to_string(opt.budget_s).substr(0, 5) + " s budget");
+  }
+
+  const auto sum = stats::Summarize(s, opt.confidence);
+  r.lat_min_ms = sum.min;
+  r.lat_mean_ms = sum.mean;
+  r.lat_stddev_ms = sum.stddev;
+  r.lat_cv = sum.cv;
+  r.lat_p50_ms = sum.p50;
+  r.lat_p90_ms = sum.p90;
+  r.lat_p95_ms = sum.p95;
+  r.lat_p99_ms = sum.p99;
+  r.lat_p999_ms = sum.p999;
+  if (sum.median_ci) {
+    r.lat_p50_ci_low_ms = sum.median_ci->low;
+    r.lat_p50_ci_high_ms = sum.median_ci->high;
+  }
+  if (sum.cv > 0.10)
+    notes.push_back("warning: high CV (" + std::to_string(sum.cv * 100).substr(0, 4) + "%)");
+
+  const double items = static_cast<double>(backend.ItemsPerStep());
+  const double mean_s = sum.mean / 1000.0;
+  if (mean_s > 0) r.throughput = items / mean_s;
+  switch (c.mode) {
+    case Mode::kInference:
+      r.throughput_unit = "items/s";
+      break;
+    case Mode::kTraining:
+      r.throughput_unit = "samples/s";
+      break;
+    case Mode::kPrefill:
+      r.throughput_unit = "tokens/s";
+      r.ttft_ms = sum.p50;
+      if (sum.p50 > 0) r.prefill_tokens_per_s = items / (sum.p50 / 1000.0);
+      break;
+    case Mode::kDecode:
+      r.throughput_unit = "tokens/s";
+      r.tpot_ms = sum.p50;
+      if (sum.p50 > 0) r.decode_tokens_per_s = items / (sum.p50 / 1000.0);
+      break;
+  }
+
+  const int64_t peak_kib = std::max(rss.PeakKiB(), ReadProcStatusKiB("VmHWM").value_or(0));
+  r.peak_rss_mb = static_cast<double>(peak_kib) / 1024.0;
+  if (auto dm = backend.Memory(); dm.peak_bytes)
+    r.peak_device_mem_mb = static_cast<double>(*dm.peak_bytes) / 1048576.0;
+
+  if (r.flops_per_step && sum.p50 > 0) {
+    const double achieved = *r.flops_per_step / (sum.p50 / 1000.0);
+    r.achieved_tflops = achieved / 1e12;
+    if (peak_flops && *peak_flops > 0) r.fraction_of_peak = achieved / *peak_flops;
+  }
+  if (energy && items > 0 && !s.empty()) {
+    const double joules = (e1 - e0) - idle_watts * loop.elapsed_s;
+    if (joules > 0) r.energy_j_per_item = joules / (items * static_cast<double>(s.size()));
+  }
+
+  nlohmann::json opts = nlohmann::json::parse(ToJson(opt));
+  opts["backend"] = c.backend_options;
+  opts["runtime_details"] = facts.details;
+  r.options_json = opts.dump();
+  for (const auto& w : EnvironmentWarnings()) notes.push_back(w);
+  for (const auto& n : notes) r.reason += (r.reason.empty() ? "" : "; ") + n;
+  return m;
+}
+
+}  // namespace accelbench::runner
