@@ -31,23 +31,26 @@ void AddModelsExportSubcommand(CLI::App& models_cmd, Action& action) {
   cmd->add_option("--external-data-threshold", args->external_threshold,
                   "Initializers above this many bytes go to <output>.data")
       ->default_val(1 << 20);
-  cmd->callback([args, &action] {
-    action = [args] {
-      const auto& family = models::FindFamily(args->family);
-      models::Preset preset =
-          args->preset.empty() ? family.ReferencePreset() : family.FindPreset(args->preset);
-      for (const auto& s : args->sets) preset.config.Override(s);
-      models::ExportOptions opt;
-      opt.precision = ParsePrecision(args->precision);
-      opt.external_data_threshold_bytes = args->external_threshold;
-      const auto r =
-          models::ExportOnnx(family, preset.config, models::Workload{}, args->output, opt);
-      std::cout << "wrote " << r.path << ": " << family.Info().name << " " << preset.name << " "
-                << args->precision << ", " << r.nodes << " nodes, " << r.initializers
-                << " initializers, " << r.bytes << " bytes"
-                << (r.data_path.empty() ? "" : " (external data: " + r.data_path + ")") << "\n";
-      return static_cast<int>(ExitCode::kOk);
-    };
+  auto run = [args] {
+    const auto& family = models::FindFamily(args->family);
+    models::Preset preset =
+        args->preset.empty() ? family.ReferencePreset() : family.FindPreset(args->preset);
+    for (const auto& s : args->sets) preset.config.Override(s);
+    models::ExportOptions opt;
+    opt.precision = ParsePrecision(args->precision);
+    opt.external_data_threshold_bytes = args->external_threshold;
+    const auto r = models::ExportOnnx(family, preset.config, models::Workload{}, args->output, opt);
+    std::cout << "wrote " << r.path << ": " << family.Info().name << " " << preset.name << " "
+              << args->precision << ", " << r.nodes << " nodes, " << r.initializers
+              << " initializers, " << r.bytes << " bytes"
+              << (r.data_path.empty() ? "" : " (external data: " + r.data_path + ")") << "\n";
+    return static_cast<int>(ExitCode::kOk);
+  };
+  // CLI11 runs the parent's (`models`) callback after this one, and it sets its own action; when
+  // `export` was given, the export action must win, so the parent's callback is replaced here.
+  cmd->callback([run, &models_cmd, &action] {
+    action = run;
+    models_cmd.callback([run, &action] { action = run; });
   });
 }
 
