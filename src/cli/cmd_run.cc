@@ -1,18 +1,115 @@
-// accelbench run (placeholder until its issue lands).
+// accelbench run: sweeps (flags or a YAML/JSON file), the default suite, --resume; and the hidden
+// `run --worker` subcommand that the runner re-executes for process isolation.
 #include <iostream>
 
 #include "cli/command.h"
 #include "core/errors.h"
+#include "runner/session.h"
+#include "runner/settings.h"
 
 namespace accelbench::cli {
+namespace {
+
+struct RunFlags {
+  runner::RunCommandOptions opt;
+  std::string models, platforms, precisions, modes, batches, seqs;
+  std::vector<std::string> sets, backend_options, tags;
+  bool worker = false;
+  int64_t threads = 0;
+};
+
+std::vector<int64_t> ParseInts(const std::string& flag, const std::string& s) {
+  std::vector<int64_t> out;
+  for (const auto& part : runner::SplitList(s)) {
+    try {
+      size_t used = 0;
+      out.push_back(std::stoll(part, &used));
+      if (used != part.size()) throw std::invalid_argument(part);
+    } catch (const std::exception&) {
+      throw UsageError(flag + " takes integers, got '" + part + "'");
+    }
+  }
+  return out;
+}
+
+std::pair<std::string, std::string> KeyValue(const std::string& flag, const std::string& s) {
+  const auto eq = s.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw UsageError(flag + " takes key=value, got '" + s + "'");
+  return {s.substr(0, eq), s.substr(eq + 1)};
+}
+
+}  // namespace
 
 void AddRunCommand(CLI::App& app, Action& action) {
-  auto* cmd = app.add_subcommand("run", "run (not implemented yet)");
-  cmd->allow_extras();
-  cmd->callback([&action] {
-    action = [] {
-      std::cerr << "accelbench run: not implemented yet\n";
-      return static_cast<int>(ExitCode::kUsage);
+  auto flags = std::make_shared<RunFlags>();
+  auto& o = flags->opt;
+  auto* cmd = app.add_subcommand("run", "Run a benchmark sweep and store the results");
+  cmd->add_option("--models", flags->models, "Model families, comma-separated (bert,vit)");
+  cmd->add_option("--platforms", flags->platforms, "Platforms: cpu,cuda,... (default cpu)");
+  cmd->add_option("--precision", flags->precisions,
+                  "Precisions: fp32,fp16,bf16,int8 (default fp32)");
+  cmd->add_option("--mode", flags->modes, "Modes: inference,prefill,decode,training");
+  cmd->add_option("--batch", flags->batches, "Batch sizes, comma-separated (default 1)");
+  cmd->add_option("--seq", flags->seqs, "Sequence lengths for text models (default 128)");
+  cmd->add_option("--preset", o.request.preset, "Model preset (default: each family's reference)");
+  cmd->add_option("--set", flags->sets, "Model config override key=value (repeatable)");
+  cmd->add_option("--backend-option", flags->backend_options,
+                  "Backend option key=value (repeatable), recorded with the results");
+  cmd->add_option("--runtime", o.request.runtime, "Runtime (default libtorch)");
+  cmd->add_option("--sweep", o.sweep_file, "YAML or JSON sweep file");
+  cmd->add_option("--threads", flags->threads, "Threads per configuration (0 = all cores)");
+  cmd->add_option("--db", o.db_path, "Results database")->default_val("accelbench.duckdb");
+  AddFormatOption(*cmd, o.format);
+  cmd->add_option("--tag", flags->tags, "Run tag key=value (repeatable), stored in runs.tags");
+  cmd->add_option("--time-limit", o.time_limit_s,
+                  "Seconds per configuration before the worker is killed")
+      ->default_val(120);
+  cmd->add_option("--memory-limit", o.memory_limit_mb,
+                  "Worker address-space limit in MiB (default 90% of available memory; 0 = none)");
+  cmd->add_option("--resume", o.resume_run_id, "Continue a run without repeating finished work");
+  cmd->add_flag("--default-suite", o.default_suite, "Run the default suite (what `make run` runs)");
+  cmd->add_option("--suite-budget", o.default_suite_budget_s,
+                  "Default suite: planned measurement time in seconds")
+      ->default_val(480);
+  cmd->add_option("--report", o.report_file, "Write an HTML report (not implemented yet)");
+  cmd->add_option("--lock-timeout", o.lock_timeout_s, "Seconds to wait for the database lock")
+      ->default_val(30);
+  cmd->add_flag("--no-progress-bar", o.quiet_progress, "Plain progress lines even on a terminal");
+  auto& h = o.harness;
+  auto harness_opt = [&](const char* name, auto& var, const char* what) {
+    cmd->add_option(name, var, what)->capture_default_str()->each([flags](const std::string&) {
+      flags->opt.harness_from_flags = true;
+    });
+  };
+  harness_opt("--min-iterations", h.min_iterations, "Stop rule: minimum measured iterations");
+  harness_opt("--min-time", h.min_time_s, "Stop rule: minimum measured seconds");
+  harness_opt("--ci-target", h.ci_target, "Stop rule: 95% CI half-width of the median / median");
+  harness_opt("--budget", h.budget_s, "Per-configuration measurement budget in seconds");
+  harness_opt("--warmup-min", h.warmup_min, "Minimum warm-up iterations");
+  harness_opt("--warmup-max", h.warmup_max, "Warm-up cap (iterations)");
+  harness_opt("--warmup-max-time", h.warmup_max_s, "Warm-up cap (seconds)");
+  cmd->add_flag("--worker", flags->worker, "internal: isolation worker")->group("");
+  cmd->callback([flags, &action, &app] {
+    action = [flags, &app] {
+      if (flags->worker) return runner::RunWorkerCommand();
+      auto& o = flags->opt;
+      auto& r = o.request;
+      r.source = "flags";
+      r.models = runner::SplitList(flags->models);
+      r.platforms = runner::SplitList(flags->platforms);
+      r.precisions = runner::SplitList(flags->precisions);
+      r.modes = runner::SplitList(flags->modes);
+      r.batches = ParseInts("--batch", flags->batches);
+      r.seq_lens = ParseInts("--seq", flags->seqs);
+      r.sets = flags->sets;
+      r.threads = flags->threads;
+      for (const auto& kv : flags->backend_options)
+        r.backend_options.insert(KeyValue("--backend-option", kv));
+      for (const auto& kv : flags->tags) o.tags.insert(KeyValue("--tag", kv));
+      o.command_line = "accelbench run";
+      (void)app;
+      return runner::RunCommand(o);
     };
   });
 }

@@ -106,19 +106,7 @@ WorkerJob JobFromJson(const std::string& text) {
   } catch (const json::exception& e) {
     throw UsageError(std::string("worker: malformed job: ") + e.what());
   }
-  const auto& h = j.at("harness");
-  auto& o = job.harness;
-  o.min_iterations = h.at("min_iterations");
-  o.min_time_s = h.at("min_time_s");
-  o.ci_target = h.at("ci_target");
-  o.confidence = h.at("confidence");
-  o.budget_s = h.at("budget_s");
-  o.warmup_min = h.at("warmup_min");
-  o.warmup_max = h.at("warmup_max");
-  o.warmup_max_s = h.at("warmup_max_s");
-  o.warmup_window = h.at("warmup_window");
-  o.warmup_tolerance = h.at("warmup_tolerance");
-  o.calibrate = h.value("calibrate", true);
+  job.harness = HarnessFromJson(j.at("harness").dump());
   for (const auto& c : j.at("configs")) job.configs.push_back(PlannedConfigFromJson(c));
   job.calibrations = j.at("calibrations").get<std::map<std::string, double>>();
   return job;

@@ -272,4 +272,39 @@ std::string ToJson(const Sweep& s) {
 
 std::string ToJson(const HarnessOptions& h) { return ToJsonObject(h).dump(); }
 
+Sweep SweepFromJson(const std::string& text) {
+  const json j = json::parse(text);
+  Sweep s;
+  s.models = j.at("models").get<std::vector<std::string>>();
+  s.platforms = j.at("platforms").get<std::vector<std::string>>();
+  for (const auto& p : j.at("precision"))
+    s.precisions.push_back(ParsePrecision(p.get<std::string>()));
+  for (const auto& m : j.at("mode")) s.modes.push_back(ParseMode(m.get<std::string>()));
+  s.batches = j.at("batch").get<std::vector<int64_t>>();
+  s.seq_lens = j.at("seq").get<std::vector<int64_t>>();
+  s.preset = j.at("preset");
+  s.sets = j.at("set").get<std::vector<std::string>>();
+  s.backend_options = j.at("options").get<std::map<std::string, std::string>>();
+  s.runtime = j.at("runtime");
+  s.threads = j.at("threads");
+  return s;
+}
+
+HarnessOptions HarnessFromJson(const std::string& text) {
+  const json h = json::parse(text);
+  HarnessOptions o;
+  o.min_iterations = h.at("min_iterations");
+  o.min_time_s = h.at("min_time_s");
+  o.ci_target = h.at("ci_target");
+  o.confidence = h.at("confidence");
+  o.budget_s = h.at("budget_s");
+  o.warmup_min = h.at("warmup_min");
+  o.warmup_max = h.at("warmup_max");
+  o.warmup_max_s = h.at("warmup_max_s");
+  o.warmup_window = h.at("warmup_window");
+  o.warmup_tolerance = h.at("warmup_tolerance");
+  o.calibrate = h.value("calibrate", true);
+  return o;
+}
+
 }  // namespace accelbench::runner

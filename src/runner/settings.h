@@ -76,5 +76,8 @@ void ValidateHarness(const HarnessOptions& h);
 std::string ToJson(const SweepRequest& r);
 std::string ToJson(const Sweep& s);
 std::string ToJson(const HarnessOptions& h);
+// Inverses of ToJson (for --resume, which rebuilds the plan from the stored run settings).
+Sweep SweepFromJson(const std::string& text);
+HarnessOptions HarnessFromJson(const std::string& text);
 
 }  // namespace accelbench::runner

@@ -1,0 +1,212 @@
+#include "runner/session.h"
+
+#include <unistd.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "backends/registry.h"
+#include "core/errors.h"
+#include "hardware/capabilities.h"
+#include "hardware/hardware.h"
+#include "report/reporter.h"
+#include "runner/default_suite.h"
+#include "runner/test_double.h"
+#include "runner/worker.h"
+#include "store/database.h"
+
+namespace accelbench::runner {
+namespace {
+
+using nlohmann::json;
+
+class StoreSink : public ResultSink {
+ public:
+  StoreSink(store::Database& db, std::string host) : db_(db), host_(std::move(host)) {}
+  void Store(const ResultRecord& r, std::span<const double> samples) override {
+    db_.InsertResult(r, samples);  // one transaction: committed when this returns
+  }
+  std::optional<double> LookupCalibration(const std::string& platform, Precision p) override {
+    return db_.LookupCalibration(Device(platform), std::string(ToString(p)));
+  }
+  void StoreCalibration(const std::string& platform, Precision p, const std::string& runtime,
+                        double flops) override {
+    (void)runtime;
+    db_.StoreCalibration(Device(platform), std::string(ToString(p)), flops);
+  }
+
+ private:
+  // A calibration belongs to one device of one host.
+  std::string Device(const std::string& platform) const { return host_ + "/" + platform; }
+  store::Database& db_;
+  std::string host_;
+};
+
+std::string HostName() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+  return buf;
+}
+
+PlanContext ContextFrom(const hardware::HardwareReport& report, bool test_double) {
+  PlanContext ctx;
+  for (const auto& p : report.platforms) {
+    PlatformAvailability a;
+    a.kind = p.kind;
+    a.instance = p.instance;
+    a.available = p.available;
+    a.reason = p.reason;
+    a.memory_bytes = p.memory_bytes.value_or(0);
+    if (p.kind == PlatformKind::kCpu && a.memory_bytes == 0)
+      a.memory_bytes = report.cpu.memory_available_bytes.value_or(0);
+    ctx.platforms.push_back(a);
+  }
+  if (!test_double) {
+    ctx.why_unsupported = [&report](PlatformKind k, Precision p, Mode m, const std::string& f) {
+      return hardware::WhyUnsupported(report, k, p, m, f);
+    };
+  }
+  return ctx;
+}
+
+Plan Concat(std::vector<Plan> plans) {
+  Plan all;
+  for (auto& p : plans) {
+    for (auto& c : p.runnable) all.runnable.push_back(std::move(c));
+    for (auto& c : p.skipped) all.skipped.push_back(std::move(c));
+  }
+  return all;
+}
+
+std::vector<std::string> Keys(const Plan& p) {
+  std::vector<std::string> keys;
+  for (const auto& c : p.runnable) keys.push_back(c.config_key);
+  for (const auto& c : p.skipped) keys.push_back(c.config_key);
+  return keys;
+}
+
+}  // namespace
+
+int RunWorkerCommand() {
+  return RunWorker([](const std::string& runtime) -> std::unique_ptr<backends::Backend> {
+    if (runtime == kTestDoubleRuntime) return MakeTestDoubleBackend();
+    return backends::MakeBackend(runtime);
+  });
+}
+
+int RunCommand(const RunCommandOptions& opt) {
+  // ---- settings: requested -> effective ----
+  SweepRequest req = opt.request;
+  HarnessOptions harness = opt.harness;
+  std::vector<Sweep> sweeps;
+  json stored_settings;
+  double time_limit_s = opt.time_limit_s;
+  int64_t memory_limit =
+      opt.memory_limit_mb < 0 ? DefaultMemoryLimitBytes() : opt.memory_limit_mb * 1048576;
+  std::string run_id = opt.resume_run_id;
+  const std::string host = HostName();
+
+  if (opt.default_suite && !opt.resume_run_id.empty())
+    throw UsageError("--resume continues a stored run: do not combine it with --default-suite");
+  store::Database db = store::Database::Open(opt.db_path, {false, opt.lock_timeout_s});
+
+  hardware::HardwareReport report = hardware::Detect();
+  if (!run_id.empty()) {
+    const auto run = db.Run(run_id);
+    if (!run) throw UsageError("no run '" + run_id + "' in " + opt.db_path);
+    stored_settings = json::parse(run->settings_json);
+    if (!stored_settings.contains("sweeps"))
+      throw UsageError("run '" + run_id + "' was not started by `accelbench run`; cannot resume");
+    for (const auto& s : stored_settings.at("sweeps")) sweeps.push_back(SweepFromJson(s.dump()));
+    harness = HarnessFromJson(stored_settings.at("harness").dump());
+    time_limit_s = stored_settings.value("time_limit_s", time_limit_s);
+    memory_limit = stored_settings.value("memory_limit_bytes", memory_limit);
+  } else if (opt.default_suite) {
+    DefaultSuiteInputs in;
+    in.ctx = ContextFrom(report, false);
+    in.host_memory_bytes = report.cpu.memory_available_bytes.value_or(0);
+    in.budget_s = opt.default_suite_budget_s;
+    in.planning_flops = [&db, &host](const PlatformAvailability& p) {
+      if (auto f = db.LookupCalibration(host + "/" + p.instance, "fp32")) return *f;
+      // No stored calibration yet: a conservative planning guess (never stored or printed as
+      // a measurement): 2e10 FLOP/s for CPUs, 1e12 for accelerators.
+      return p.kind == PlatformKind::kCpu ? 2e10 : 1e12;
+    };
+    sweeps = DefaultSuite(in);
+    if (sweeps.empty()) throw RuntimeError("default suite: no model families or no platform");
+    if (!opt.harness_from_flags) harness = DefaultSuiteHarness();
+    req.source = "default-suite";
+  } else {
+    if (!opt.sweep_file.empty()) LoadSweepFile(opt.sweep_file, req, harness);
+    sweeps.push_back(Normalize(req));
+  }
+  ValidateHarness(harness);
+
+  std::vector<Plan> plans;
+  for (const auto& s : sweeps) {
+    const bool td = s.runtime == kTestDoubleRuntime;
+    if (!td) backends::MakeBackend(s.runtime);  // unknown runtime: usage error before running
+    plans.push_back(MakePlan(s, ContextFrom(report, td)));
+  }
+  const Plan plan = Concat(std::move(plans));
+
+  // ---- the run row ----
+  if (run_id.empty()) {
+    json sweeps_json = json::array();
+    for (const auto& s : sweeps) sweeps_json.push_back(json::parse(ToJson(s)));
+    stored_settings = {{"sweeps", sweeps_json},
+                       {"harness", json::parse(ToJson(harness))},
+                       {"time_limit_s", time_limit_s},
+                       {"memory_limit_bytes", memory_limit},
+                       {"default_suite", opt.default_suite}};
+    store::RunRecord run;
+    run.run_id = store::NewUuid();
+    run.tags = opt.tags;
+    run.command = opt.command_line;
+    run.requested_settings_json = ToJson(req);
+    run.settings_json = stored_settings.dump();
+    run.environment_json = report.ToJson().dump();
+    run.host = host;
+    run.planned_config_keys = Keys(plan);
+    db.InsertRun(run);
+    run_id = run.run_id;
+  }
+  const std::set<std::string> completed = db.CompletedConfigKeys(run_id);
+
+  RunnerOptions ro;
+  ro.harness = harness;
+  ro.time_limit_s = time_limit_s;
+  ro.memory_limit_bytes = memory_limit;
+  ro.run_id = run_id;
+  ro.host = host;
+  std::cerr << "run " << run_id << ": " << plan.Total() << " configurations ("
+            << plan.skipped.size() << " skipped: platform absent or combination unsupported"
+            << (completed.empty() ? "" : ", " + std::to_string(completed.size()) + " already done")
+            << ") into " << opt.db_path << "\n";
+  StoreSink sink(db, host);
+  Progress progress(stderr, opt.quiet_progress ? 0 : -1);
+  SweepOutcome outcome;
+  {
+    InterruptGuard guard;
+    outcome = RunSweep(plan, completed, sink, ro, progress);
+  }
+  db.FinishRun(run_id, outcome.interrupted ? "interrupted" : "finished");
+
+  // ---- summary ----
+  store::ResultFilter f;
+  f.run_id = run_id;
+  const auto records = db.Results(f);
+  report::MakeReporter(opt.format)->Report(records, std::cout);
+  std::cout.flush();
+  std::cerr << "results: " << opt.db_path << " (run " << run_id << ", " << records.size()
+            << " results)\n";
+  if (!opt.report_file.empty()) std::cerr << "report: not implemented yet\n";
+  if (outcome.interrupted) {
+    std::cerr << "interrupted: continue with `accelbench run --resume " << run_id << " --db "
+              << opt.db_path << "`\n";
+    return 130;
+  }
+  return 0;
+}
+
+}  // namespace accelbench::runner
