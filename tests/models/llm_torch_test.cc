@@ -40,9 +40,10 @@ void PrintTo(const DecodeCase& c, std::ostream* os) { *os << c.family; }
 
 class KvCacheDecode : public ::testing::TestWithParam<DecodeCase> {};
 
-// Tolerance (fp32): max |decode - forward| <= 1e-4 * max(1, max |forward|). Both paths run the
-// same ops in the same precision; only summation order differs (attention over a cache vs. a
-// causal mask), so differences are rounding-level (~1e-6 here).
+// Tolerance (fp32): max |decode - forward| <= 1e-5 * max(1, max |forward|). Both paths run the
+// same ops in the same precision; only the attention shapes differ (a cache vs. a causal mask),
+// so differences are rounding-level: measured 2e-7 (llama, qwen2, whisper) and 1.5e-6 (t5, whose
+// logits reach 5.7) on Debian's libtorch 1.13 CPU. Decoding without the rotary offset gives 6e-3.
 TEST_P(KvCacheDecode, MatchesFullForwardLogits) {
   const Family& f = FindFamily(GetParam().family);
   const Config cfg = f.FindPreset("tiny").config;
@@ -55,7 +56,7 @@ TEST_P(KvCacheDecode, MatchesFullForwardLogits) {
   for (int64_t prefix : {1, 4}) {
     const HostTensor step =
         backends::RunPrefillDecode(f, cfg, inputs, GetParam().ids_input, prefix, Precision::kFp32);
-    const double tol = 1e-4 * std::max(1.0, MaxAbs(full.f));
+    const double tol = 1e-5 * std::max(1.0, MaxAbs(full.f));
     EXPECT_LE(MaxAbsDiff(step, full), tol) << "prefix " << prefix;
   }
 }
