@@ -1,5 +1,7 @@
 #include "report/reporter.h"
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
@@ -32,12 +34,9 @@ std::string ExactText(const FieldValue& v) {
   if (auto* s = std::get_if<std::string>(&v)) return *s;
   if (auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
   if (auto* d = std::get_if<double>(&v)) {
-    char s[40];
-    for (int p = 1; p <= 17; ++p) {
-      std::snprintf(s, sizeof s, "%.*g", p, *d);
-      if (std::strtod(s, nullptr) == *d) break;
-    }
-    return s;
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *d);  // shortest round-trip form
+    return ec == std::errc() ? std::string(buf, end) : std::string("nan");
   }
   return "";
 }
@@ -45,11 +44,20 @@ std::string ExactText(const FieldValue& v) {
 std::string HumanText(const FieldValue& v) {
   if (std::holds_alternative<std::monostate>(v)) return "-";
   if (auto* d = std::get_if<double>(&v)) {
-    char s[40];
-    std::snprintf(s, sizeof s, "%.4g", *d);
+    char s[48];
+    double a = std::fabs(*d);
+    if (a != 0 && (a >= 1e7 || a < 1e-3))
+      std::snprintf(s, sizeof s, "%.3e", *d);
+    else if (a >= 100)
+      std::snprintf(s, sizeof s, "%.1f", *d);
+    else
+      std::snprintf(s, sizeof s, "%.4g", *d);
     return s;
   }
-  return ExactText(v);
+  std::string out = ExactText(v);
+  for (char& c : out)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  return out;
 }
 
 std::string HeaderWithUnit(const FieldDef& f) {

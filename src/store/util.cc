@@ -1,3 +1,4 @@
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -44,15 +45,9 @@ std::string ValueToString(const Value& v) {
   if (auto* s = std::get_if<std::string>(&v)) return *s;
   if (auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
   if (auto* d = std::get_if<double>(&v)) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.17g", *d);
-    // Prefer the shortest representation that round-trips.
-    for (int p = 1; p <= 17; ++p) {
-      char s[32];
-      std::snprintf(s, sizeof s, "%.*g", p, *d);
-      if (std::strtod(s, nullptr) == *d) return s;
-    }
-    return buf;
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *d);  // shortest round-trip form
+    return ec == std::errc() ? std::string(buf, end) : std::string("nan");
   }
   return "";
 }
