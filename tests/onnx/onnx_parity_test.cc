@@ -5,6 +5,8 @@
 // Tolerance (fp32): max |ort - torch| <= 1e-4 * max(1, max |torch|) per float output; integer
 // outputs must be equal. fp16 export (fp16 weights and compute in ORT) against torch fp32:
 // max |ort - torch| <= 1e-2 * max(1, max |torch|) (fp16 has ~3 decimal digits).
+#include <cstdlib>
+
 #include "backends/torch/torch_run.h"
 #include "core/errors.h"
 #include "models/lowering/onnx_export.h"
@@ -103,6 +105,36 @@ TEST_P(OnnxParity, Fp16ExportRunsCloseToTorchFp32) {
         << GetParam() << " " << name << ": max abs diff " << d.max_abs;
     std::printf("[parity-fp16] %s %s: max abs diff %.3g, scale %.3g\n", GetParam().c_str(),
                 name.c_str(), d.max_abs, d.ref_scale);
+  }
+}
+
+// Reference presets are large (bert-base 438 MB of fp32 weights): opt in with
+// ACCELBENCH_ONNX_REFERENCE=bert,vit (family names). Exercises external data at real size.
+TEST(OnnxParityReference, Fp32MatchesTorchBatch1) {
+  const char* env = std::getenv("ACCELBENCH_ONNX_REFERENCE");
+  if (!env || !*env) GTEST_SKIP() << "set ACCELBENCH_ONNX_REFERENCE=family,... to run";
+  std::string list = env;
+  for (size_t start = 0; start <= list.size();) {
+    const size_t end = std::min(list.find(',', start), list.size());
+    const std::string name = list.substr(start, end - start);
+    start = end + 1;
+    SCOPED_TRACE(name);
+    const auto& family = models::FindFamily(name);
+    const auto cfg = family.ReferencePreset().config;
+    models::Workload w;  // batch 1, seq 128
+    onnx_test::TempDir dir;
+    const auto r = models::ExportOnnx(family, cfg, w, dir.File(name + ".onnx"));
+    EXPECT_FALSE(r.data_path.empty());
+    const auto inputs = Inputs(family, cfg, w, false);
+    const auto ref = backends::RunForward(family, cfg, inputs, Precision::kFp32);
+    const auto run = models::RunOnnxRuntimeNode(r.path, inputs);
+    for (const auto& [out, t] : ref) {
+      if (t.dtype != models::DType::kFloat) continue;
+      const auto d = onnx_test::Compare(t, run.outputs.at(out));
+      EXPECT_LE(d.max_abs, kFp32Tolerance * std::max(1.0, d.ref_scale)) << out;
+      std::printf("[parity-ref] %s %s: max abs diff %.3g, scale %.3g (%lld bytes)\n", name.c_str(),
+                  out.c_str(), d.max_abs, d.ref_scale, static_cast<long long>(r.bytes));
+    }
   }
 }
 
