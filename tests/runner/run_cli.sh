@@ -67,7 +67,10 @@ workers=$(pgrep -P $pid)
 kill -9 $pid || bad "runner ended before the kill: $(cat "$tmp/err2")"; wait $pid 2>/dev/null
 run=$(sed -n 's/^run \([0-9a-f-]*\):.*/\1/p' "$tmp/err2" | head -1)
 sleep 0.5
-for w in $workers; do kill -0 "$w" 2>/dev/null && bad "orphan worker $w outlived the runner"; done
+for w in $workers; do  # gone, or a zombie nobody has reaped yet (not running)
+  st=$(awk '{print $3}' "/proc/$w/stat" 2>/dev/null)
+  [ -n "$st" ] && [ "$st" != Z ] && bad "orphan worker $w ($st) outlived the runner"
+done
 [ -n "$workers" ] && ok "worker(s) $workers died with the runner"
 before=$(q "$db2" "SELECT count(*) FROM results")
 [ "${before:-0}" -ge 3 ] && [ "${before:-0}" -lt 12 ] && ok "killed after $before of 12" \
