@@ -152,9 +152,11 @@ void AddModelsCommand(CLI::App& app, Action& action) {
   cmd->add_option("--mode", args->mode, "inference, training, prefill or decode")
       ->default_val("inference");
   AddFormatOption(*cmd, args->format);
-  cmd->callback([&action, args, cmd] {
+  auto matrix = AddModelsMatrixOption(*cmd);
+  cmd->callback([&action, args, cmd, matrix] {
     for (auto* sub : cmd->get_subcommands())
       if (sub->parsed()) return;  // `models export` set its own action
+    if (matrix(action)) return;   // `models --matrix`
     action = [args] { return Run(*args); };
   });
 }

@@ -19,6 +19,11 @@ void AddRunCommand(CLI::App& app, Action& action);
 void AddDbCommand(CLI::App& app, Action& action);
 // `models export` (ONNX lowering), attached to the `models` command by cmd_models.cc.
 void AddModelsExportSubcommand(CLI::App& models_cmd, Action& action);
+// `models --matrix` (cmd_models_matrix.cc): adds --matrix and its filters (--family, --platform,
+// --precision; --mode, --format and the FAMILY positional are shared with `models` when present).
+// Call after the models command's own options; call the returned hook first in the models
+// callback: it sets `action` to print the test matrix and returns true when --matrix was given.
+std::function<bool(Action&)> AddModelsMatrixOption(CLI::App& models_cmd);
 // Commands that later issues fill in; they exit 2 with "not implemented yet".
 void AddPendingCommands(CLI::App& app, Action& action);
 
