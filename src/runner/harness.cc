@@ -74,11 +74,24 @@ StopDecision Decide(const std::vector<double>& s, double elapsed_s, const Harnes
   const bool enough =
       static_cast<int64_t>(s.size()) >= opt.min_iterations && elapsed_s >= opt.min_time_s;
   if (enough) {
-    std::vector<double> sorted(s);
-    std::sort(sorted.begin(), sorted.end());
-    const double median = stats::PercentileSorted(sorted, 50);
-    if (auto ci = stats::MedianConfidenceIntervalSorted(sorted, opt.confidence)) {
-      const double half = std::max(median - ci->low, ci->high - median);
+    // Three selections instead of a sort: O(n), so checking stays cheap on long series.
+    if (auto ranks = stats::MedianCiRanks(s.size(), opt.confidence)) {
+      std::vector<double> v(s);
+      const size_t n = v.size();
+      auto nth = [&v](size_t k) {  // k: 0-based order statistic
+        std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+        return v[k];
+      };
+      const double h = static_cast<double>(n - 1) * 0.5;
+      const auto lo = static_cast<size_t>(h);
+      double median = nth(lo);
+      if (lo + 1 < n && h > static_cast<double>(lo))
+        median +=
+            (h - static_cast<double>(lo)) *
+            (*std::min_element(v.begin() + static_cast<std::ptrdiff_t>(lo) + 1, v.end()) - median);
+      const double low = nth(ranks->lower_rank - 1);
+      const double high = nth(ranks->upper_rank - 1);
+      const double half = std::max(median - low, high - median);
       if (half <= opt.ci_target * median) return StopDecision::kConverged;
     }
   }

@@ -94,9 +94,7 @@ double NormalQuantileTwoSided(double confidence) {
 
 }  // namespace
 
-std::optional<MedianCi> MedianConfidenceIntervalSorted(std::span<const double> s,
-                                                       double confidence) {
-  const size_t n = s.size();
+std::optional<MedianCi> MedianCiRanks(size_t n, double confidence) {
   if (n == 0 || !(confidence > 0 && confidence < 1)) return std::nullopt;
   const double alpha_half = (1.0 - confidence) / 2.0;
   MedianCi ci;
@@ -122,8 +120,15 @@ std::optional<MedianCi> MedianConfidenceIntervalSorted(std::span<const double> s
     ci.upper_rank = n - ci.lower_rank + 1;
     ci.coverage = confidence;
   }
-  ci.low = s[ci.lower_rank - 1];
-  ci.high = s[ci.upper_rank - 1];
+  return ci;
+}
+
+std::optional<MedianCi> MedianConfidenceIntervalSorted(std::span<const double> s,
+                                                       double confidence) {
+  auto ci = MedianCiRanks(s.size(), confidence);
+  if (!ci) return std::nullopt;
+  ci->low = s[ci->lower_rank - 1];
+  ci->high = s[ci->upper_rank - 1];
   return ci;
 }
 

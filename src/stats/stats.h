@@ -40,6 +40,8 @@ struct MedianCi {
 };
 std::optional<MedianCi> MedianConfidenceInterval(std::span<const double> x,
                                                  double confidence = 0.95);
+// Only the ranks and coverage (depend on n alone; low/high left 0).
+std::optional<MedianCi> MedianCiRanks(size_t n, double confidence = 0.95);
 // The same on an already sorted series.
 std::optional<MedianCi> MedianConfidenceIntervalSorted(std::span<const double> sorted,
                                                        double confidence = 0.95);
