@@ -64,6 +64,10 @@ struct MergeReport {
   std::map<std::string, std::vector<std::string>> missing;
 };
 
+// Opening waits (retry with backoff) up to lock_timeout_s while another process holds the file;
+// DuckDB allows one read-write process per file, and a reader also waits for a writer. Refuses
+// non-DuckDB files, DuckDB files without accelbench's schema, and newer schema versions; migrates
+// older ones (reported on stderr). Every method throws RuntimeError with DuckDB's message.
 class Database {
  public:
   static Database Open(const std::string& path, const OpenOptions& options = {});
@@ -71,6 +75,7 @@ class Database {
   Database& operator=(Database&&) noexcept;
   ~Database();
 
+  // Throws RuntimeError when the run id exists (a resumed run keeps its row: check Run(id) first).
   void InsertRun(const RunRecord& run);
   void FinishRun(const std::string& run_id, const std::string& status);
   void SetPlannedConfigKeys(const std::string& run_id, const std::vector<std::string>& keys);
