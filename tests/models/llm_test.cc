@@ -126,14 +126,24 @@ TEST_P(LlmShapes, DecodeBeforePrefillIsAnError) {
   EXPECT_THROW(f.Decode(ops, f.FindPreset("tiny").config, ids, st), RuntimeError);
 }
 
-TEST(LlmFamilies, T5GeneratesFromOneDecoderToken) {
-  const Family& f = FindFamily("t5");
+TEST_P(LlmShapes, PrefillAndDecodeTakeTheInferenceInputs) {
+  // Backends build prefill/decode inputs from the inference descriptions; Analyze uses the
+  // mode's own. They must agree so counted FLOPs describe the measured work.
+  const Family& f = FindFamily(GetParam().family);
+  const Config cfg = f.FindPreset("tiny").config;
   Workload w;
   w.seq_len = 20;
-  for (const auto& d : f.InputsFor(f.FindPreset("tiny").config, w, Mode::kPrefill)) {
-    if (d.name == "decoder_input_ids") EXPECT_EQ(d.dims[1].size, 1);
-    if (d.name == "input_ids") EXPECT_EQ(d.dims[1].size, 20);
-  }
+  auto sizes = [&](Mode m) {
+    std::vector<std::pair<std::string, std::vector<int64_t>>> v;
+    for (const auto& d : f.InputsFor(cfg, w, m)) {
+      std::vector<int64_t> s;
+      for (const auto& dim : d.dims) s.push_back(dim.size);
+      v.emplace_back(d.name, s);
+    }
+    return v;
+  };
+  EXPECT_EQ(sizes(Mode::kPrefill), sizes(Mode::kInference));
+  EXPECT_EQ(sizes(Mode::kDecode), sizes(Mode::kInference));
 }
 
 TEST(LlmFamilies, WhisperFeaturesCoverTwiceTheEncoderPositions) {

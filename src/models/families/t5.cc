@@ -89,14 +89,14 @@ class T5 final : public Family {
     };
   }
 
-  // Encoder input_ids [batch, seq]; decoder_input_ids [batch, decoder_seq] with decoder_seq =
-  // seq_len for inference/training (labels of the same shape in training) and 1 (the decoder
-  // start token) for prefill/decode, where the prompt is the encoder input.
+  // Encoder input_ids [batch, seq] and decoder_input_ids [batch, decoder_seq], both seq_len long
+  // in every mode (prefill runs the encoder and a seq_len-token decoder prompt; benchmark
+  // backends build their inputs from the inference descriptions); labels like the decoder ids
+  // in training. The two sequence dims have their own symbols, so they may differ at run time.
   std::vector<InputDesc> InputsFor(const Config& cfg, const Workload& w, Mode mode) const override {
     T5Dims d(cfg);
     if (w.seq_len <= 0) throw UsageError("t5: sequence length must be positive");
-    const bool generating = mode == Mode::kPrefill || mode == Mode::kDecode;
-    const int64_t dec_len = generating ? 1 : w.seq_len;
+    const int64_t dec_len = w.seq_len;
     std::vector<InputDesc> v{
         llm::TokenIds("input_ids", w, "seq", w.seq_len, d.vocab),
         llm::TokenIds("decoder_input_ids", w, "decoder_seq", dec_len, d.vocab)};
