@@ -16,6 +16,7 @@ DecoderDims DecoderDims::FromConfig(const Config& cfg) {
   d.eps = static_cast<float>(cfg.Real("rms_norm_eps"));
   d.rope_theta = static_cast<float>(cfg.Real("rope_theta"));
   d.std = static_cast<float>(cfg.Real("initializer_range"));
+  d.qkv_bias = cfg.Has("qkv_bias") && cfg.Bool("qkv_bias");  // Qwen2: biased q/k/v projections
   for (auto [name, v] : {std::pair{"vocab_size", d.vocab},
                          {"hidden_size", d.hidden},
                          {"intermediate_size", d.intermediate},

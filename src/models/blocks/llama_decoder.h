@@ -27,7 +27,8 @@ struct DecoderDims {
   bool qkv_bias = false;
 
   // Reads vocab_size, hidden_size, intermediate_size, num_layers, num_heads, num_kv_heads,
-  // rms_norm_eps, rope_theta, initializer_range; validates divisibility (UsageError).
+  // rms_norm_eps, rope_theta, initializer_range and, when present, qkv_bias; validates
+  // divisibility (UsageError).
   static DecoderDims FromConfig(const Config& cfg);
 };
 

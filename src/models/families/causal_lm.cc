@@ -3,12 +3,11 @@
 #include <string>
 
 #include "core/errors.h"
+#include "models/blocks/llama_decoder.h"
 #include "models/families/llm_blocks.h"
 
 namespace accelbench::models {
 namespace {
-
-using llm::Dense;
 
 class CausalLm final : public Family {
  public:
@@ -62,51 +61,14 @@ class CausalLm final : public Family {
   // positions start at 0 and nothing is cached.
   Tensor Run(Ops& ops, const Config& cfg, const Tensor& ids, DecodeState* st) const {
     Validate(cfg);
-    const int64_t hidden = cfg.Int("hidden_size");
-    const int64_t inter = cfg.Int("intermediate_size");
-    const int64_t heads = cfg.Int("num_heads");
-    const int64_t kv_heads = cfg.Int("num_kv_heads");
-    const int64_t head_dim = hidden / heads;
-    const int64_t vocab = cfg.Int("vocab_size");
-    const auto eps = static_cast<float>(cfg.Real("rms_norm_eps"));
-    const auto theta = static_cast<float>(cfg.Real("rope_theta"));
-    const auto std = static_cast<float>(cfg.Real("initializer_range"));
-    const bool qkv_bias = cfg.Bool("qkv_bias");
-    const int64_t offset = st ? st->length : 0;
-
-    Tensor embed = ops.Param("model.embed_tokens.weight", {vocab, hidden}, WeightInit::Normal(std));
-    Tensor x = ops.Embedding(embed, ids);
-    const int64_t layers = cfg.Int("num_layers");
-    for (int64_t l = 0; l < layers; ++l) {
-      const std::string p = "model.layers." + std::to_string(l);
-      // Self-attention (grouped-query: kv_heads <= heads; Attention repeats K/V heads).
-      Tensor h = ops.RmsNorm(
-          x, ops.Param(p + ".input_layernorm.weight", {hidden}, WeightInit::Ones()), eps);
-      Tensor q = Dense(ops, h, p + ".self_attn.q_proj", heads * head_dim, hidden, qkv_bias, std);
-      Tensor k = Dense(ops, h, p + ".self_attn.k_proj", kv_heads * head_dim, hidden, qkv_bias, std);
-      Tensor v = Dense(ops, h, p + ".self_attn.v_proj", kv_heads * head_dim, hidden, qkv_bias, std);
-      q = ops.Rotary(llm::SplitHeads(ops, q, heads, head_dim), offset, theta);
-      k = ops.Rotary(llm::SplitHeads(ops, k, kv_heads, head_dim), offset, theta);
-      v = llm::SplitHeads(ops, v, kv_heads, head_dim);
-      if (st) llm::AppendToCache(ops, *st, static_cast<size_t>(l), k, v);
-      AttentionOptions opt;
-      opt.causal = true;  // over the last Sq positions of the (cached) keys
-      Tensor a = llm::MergeHeads(ops, ops.Attention(q, k, v, opt), heads, head_dim);
-      x = ops.Add(x, Dense(ops, a, p + ".self_attn.o_proj", hidden, heads * head_dim, false, std));
-      // SiLU-gated MLP.
-      h = ops.RmsNorm(
-          x, ops.Param(p + ".post_attention_layernorm.weight", {hidden}, WeightInit::Ones()), eps);
-      Tensor gate = ops.Act(Dense(ops, h, p + ".mlp.gate_proj", inter, hidden, false, std),
-                            Activation::kSilu);
-      Tensor up = Dense(ops, h, p + ".mlp.up_proj", inter, hidden, false, std);
-      x = ops.Add(x,
-                  Dense(ops, ops.Mul(gate, up), p + ".mlp.down_proj", hidden, inter, false, std));
-    }
-    x = ops.RmsNorm(x, ops.Param("model.norm.weight", {hidden}, WeightInit::Ones()), eps);
+    const auto d = blocks::DecoderDims::FromConfig(cfg);
+    Tensor embed =
+        ops.Param("model.embed_tokens.weight", {d.vocab, d.hidden}, WeightInit::Normal(d.std));
+    // Decoder layers + final norm (blocks/llama_decoder.h; advances st->length).
+    Tensor x = blocks::LlamaDecoderStack(ops, ops.Embedding(embed, ids), "model", d, st);
     Tensor head = cfg.Bool("tie_word_embeddings")
                       ? embed
-                      : ops.Param("lm_head.weight", {vocab, hidden}, WeightInit::Normal(std));
-    if (st) st->length += ops.SizeOf(ids, 1);
+                      : ops.Param("lm_head.weight", {d.vocab, d.hidden}, WeightInit::Normal(d.std));
     return ops.Linear(x, head);
   }
 
