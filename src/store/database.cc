@@ -44,7 +44,9 @@ bool IsLockError(const std::string& msg) {
          msg.find("Conflicting lock") != std::string::npos;
 }
 
-std::unique_ptr<DuckDatabase> OpenWithRetry(const std::string& path, const OpenOptions& o) {
+}  // namespace
+
+std::unique_ptr<DuckDatabase> detail::OpenWithRetry(const std::string& path, const OpenOptions& o) {
   auto start = std::chrono::steady_clock::now();
   double delay = 0.05;
   for (;;) {
@@ -67,6 +69,8 @@ std::unique_ptr<DuckDatabase> OpenWithRetry(const std::string& path, const OpenO
     }
   }
 }
+
+namespace {
 
 std::string EnvString(const nlohmann::json& j, std::initializer_list<const char*> path) {
   const nlohmann::json* cur = &j;
@@ -103,7 +107,8 @@ Database Database::Open(const std::string& path, const OpenOptions& options) {
   Database d;
   d.path_ = path;
   d.impl_->read_only = options.read_only;
-  d.impl_->db = OpenWithRetry(path, options);
+  d.impl_->lock_timeout_s = options.lock_timeout_s;
+  d.impl_->db = detail::OpenWithRetry(path, options);
   d.impl_->conn = std::make_unique<Connection>(*d.impl_->db);
   int v = ReadSchemaVersion(*d.impl_->conn);
   if (v < 0) throw RuntimeError(path + " is a DuckDB database but not an accelbench one");

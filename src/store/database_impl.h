@@ -14,6 +14,7 @@ struct Database::Impl {
   std::unique_ptr<Connection> conn;
   std::unique_ptr<Statement> insert_result;  // prepared lazily
   bool read_only = false;
+  double lock_timeout_s = 30;
 };
 
 namespace detail {
@@ -25,6 +26,9 @@ bool RunExists(Connection& c, const std::string& run_id);
 // Checks that an existing file is a DuckDB database without modifying it.
 void CheckDuckDbFile(const std::string& path);
 std::string Fnv1aHex(std::string_view s);
+// Opens the file, waiting with backoff while another process holds its lock (clear message after
+// options.lock_timeout_s).
+std::unique_ptr<DuckDatabase> OpenWithRetry(const std::string& path, const OpenOptions& options);
 }  // namespace detail
 
 }  // namespace accelbench::store

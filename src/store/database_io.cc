@@ -67,11 +67,11 @@ MergeReport Database::Merge(const std::vector<std::string>& other_paths) {
     {
       OpenOptions ro;
       ro.read_only = true;
-      ro.lock_timeout_s = 30;
+      ro.lock_timeout_s = impl_->lock_timeout_s;
       int v = 0;
       {
-        DuckDatabase probe(other, true);
-        Connection pc(probe);
+        auto probe = detail::OpenWithRetry(other, ro);  // waits for a writer holding it
+        Connection pc(*probe);
         v = ReadSchemaVersion(pc);
       }
       if (v <= 0) throw RuntimeError(other + " is not an accelbench database");
