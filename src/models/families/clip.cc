@@ -21,6 +21,7 @@
 #include <cmath>
 
 #include "core/errors.h"
+#include "models/blocks/clip_vision.h"
 #include "models/families/encoder_blocks.h"
 #include "models/families/factories.h"
 
@@ -163,23 +164,16 @@ class Clip : public Family {
     t = enc::Norm(ops, t, "text_model.final_layer_norm", text.hidden, eps);
     Tensor text_pooled = ops.TakeAlongBatch(t, ops.ArgMax(ids, -1));
 
-    // Vision tower: patch conv (no bias), class embedding, positions, pre/post LayerNorm.
-    const int64_t patch = cfg.Int("patch_size"), grid = cfg.Int("image_size") / patch;
+    // Vision tower (blocks/clip_vision.h, shared with llava/llava_next): patch conv (no bias),
+    // class embedding, positions, pre_layrnorm, encoder, post_layernorm on the class token.
+    const blocks::ClipDims vd{vision.hidden, vision.inter,           vision.heads,
+                              eps,           Activation::kQuickGelu, std};
+    const blocks::ClipVisionGeometry geometry{cfg.Int("num_channels"), cfg.Int("image_size"),
+                                              cfg.Int("patch_size")};
     const int64_t vh = vision.hidden;
-    Tensor w = ops.Param("vision_model.embeddings.patch_embedding.weight",
-                         {vh, cfg.Int("num_channels"), patch, patch}, WeightInit::Normal(std));
-    Tensor v = ops.Conv2d(enc::Need(in, "pixel_values", "clip"), w, Tensor(), patch, 0);
-    v = ops.Transpose(ops.Reshape(v, {0, vh, grid * grid}), {0, 2, 1});
-    Tensor cls = ops.Reshape(
-        ops.Param("vision_model.embeddings.class_embedding", {vh}, WeightInit::Normal(std)),
-        {1, 1, vh});
-    v = ops.Concat({ops.BroadcastBatch(cls, v), v}, 1);
-    v = ops.Add(v, ops.Param("vision_model.embeddings.position_embedding.weight",
-                             {grid * grid + 1, vh}, WeightInit::Normal(std)));
-    v = enc::Norm(ops, v, "vision_model.pre_layrnorm", vh, eps);  // HF's spelling
-    v = ClipEncoder(ops, v, vision, /*causal=*/false, Tensor());
-    Tensor image_pooled = enc::Norm(ops, ops.Reshape(ops.Slice(v, 1, 0, 1), {0, vh}),
-                                    "vision_model.post_layernorm", vh, eps);
+    Tensor image_pooled = blocks::ClipVisionTransformer(ops, enc::Need(in, "pixel_values", "clip"),
+                                                        "vision_model", vd, geometry, vision.layers)
+                              .pooled;
 
     Tensor image_embeds = enc::L2Normalize(
         ops, enc::Dense(ops, image_pooled, "visual_projection", proj, vh, false, std), proj);
