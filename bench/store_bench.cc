@@ -71,7 +71,15 @@ BENCHMARK(BM_IngestSamples)
 // Exact percentiles (quantile_cont) or DuckDB's approximate t-digest (approx_quantile).
 void BM_SummaryQuery10M(benchmark::State& state) {
   const char* quantile = state.range(0) == 0 ? "quantile_cont" : "approx_quantile";
-  static std::string path;
+  // Built once per process, removed at exit.
+  static struct SummaryDb {
+    std::string path;
+    ~SummaryDb() {
+      std::error_code ec;
+      if (!path.empty()) std::filesystem::remove(path, ec);
+    }
+  } summary_db;
+  std::string& path = summary_db.path;
   if (path.empty()) {
     path = TempDb("summary");
     auto db = store::Database::Open(path);
