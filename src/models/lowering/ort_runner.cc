@@ -145,6 +145,8 @@ OrtRunResult RunOnnxRuntimeNode(const std::string& model_path,
   OrtRunResult res;
   res.session_ms = manifest.value("session_ms", 0.0);
   res.run_ms = manifest.value("run_ms", 0.0);
+  if (manifest.contains("version") && manifest["version"].is_string())
+    res.runtime_version = manifest["version"].get<std::string>();
   for (const auto& o : manifest.at("outputs")) {
     HostTensor t;
     t.shape = o.at("shape").get<std::vector<int64_t>>();

@@ -23,6 +23,7 @@ struct OrtRunResult {
   std::map<std::string, HostTensor> outputs;  // float outputs as fp32 (fp16 converted)
   double session_ms = 0;                      // as reported by the harness (session creation)
   double run_ms = 0;                          // one run
+  std::string runtime_version;                // onnxruntime-node version, e.g. "1.30.0"
 };
 
 // Throws RuntimeError with the child's message when node, onnxruntime-node or the run fails.
