@@ -122,10 +122,43 @@ TEST(VlFamilies, LlavaNextTilesTheImageIntoBaseViewPlusGrid) {
   cfg.Override("image_grid_cols=3");
   in = f.InputsFor(cfg, w, Mode::kInference);
   EXPECT_EQ(ConcreteShape(in[0]), (std::vector<int64_t>{1, 3, 28, 84}));
-  EXPECT_EQ(ForwardShapes("llava_next", cfg, w).at("logits"),
-            (std::vector<int64_t>{1, 128, 512}));
+  EXPECT_EQ(ForwardShapes("llava_next", cfg, w).at("logits"), (std::vector<int64_t>{1, 128, 512}));
   // Parameters do not depend on the grid.
   EXPECT_EQ(Analyze(f, cfg, w).params, Analyze(f, f.FindPreset("tiny").config, w).params);
+}
+
+// The decoder's sequence (the KV-cache length after prefill) is the image tokens + the prompt:
+// llava: g^2 patches (g = 28 / 7 = 4); llava_next: g^2 base-view tokens + a (rows*g) x (cols*g)
+// feature grid with one image_newline per row.
+TEST(VlFamilies, PrefillCachesImageTokensThenPrompt) {
+  struct Case {
+    const char* family;
+    int64_t rows, cols, image_tokens;
+  };
+  for (const auto& c : {Case{"llava", 0, 0, 16}, Case{"llava_next", 2, 2, 16 + 8 * (8 + 1)},
+                        Case{"llava_next", 1, 3, 16 + 4 * (12 + 1)}}) {
+    const Family& f = FindFamily(c.family);
+    Config cfg = f.FindPreset("tiny").config;
+    if (c.rows) {
+      cfg.Override("image_grid_rows=" + std::to_string(c.rows));
+      cfg.Override("image_grid_cols=" + std::to_string(c.cols));
+    }
+    Workload w;
+    w.batch = 2;
+    w.seq_len = 5;
+    MetaOps ops;
+    Inputs in;
+    for (const auto& d : f.InputsFor(cfg, w, Mode::kInference))
+      in.emplace(d.name, ops.Input(d.name, d.dtype, d.dims));
+    DecodeState st;
+    EXPECT_EQ(MetaOps::ShapeOf(f.Prefill(ops, cfg, in, st)), (std::vector<int64_t>{2, 5, 512}));
+    EXPECT_EQ(st.length, c.image_tokens + 5) << c.family << " " << c.rows << "x" << c.cols;
+    ASSERT_EQ(st.k.size(), 2u);
+    EXPECT_EQ(MetaOps::ShapeOf(st.k[0])[2], c.image_tokens + 5);
+    Tensor next = ops.Input("next", DType::kInt64, {Dim::Symbolic("batch", 2), Dim::Static(1)});
+    EXPECT_EQ(MetaOps::ShapeOf(f.Decode(ops, cfg, next, st)), (std::vector<int64_t>{2, 1, 512}));
+    EXPECT_EQ(st.length, c.image_tokens + 6);
+  }
 }
 
 TEST(VlFamilies, TrainingAddsLabels) {
