@@ -27,6 +27,7 @@
 
 #include "core/errors.h"
 #include "models/blocks/clip_vision.h"
+#include "models/families/encoder_blocks.h"
 #include "models/families/factories.h"
 
 namespace accelbench::models {
@@ -41,12 +42,6 @@ const Tensor& Need(const Inputs& in, std::string_view name) {
   if (it == in.end() || !it->second)
     throw RuntimeError("xclip: missing input '" + std::string(name) + "'");
   return it->second;
-}
-
-// x / ||x||_2 over the last axis (width `dim`).
-Tensor L2Normalize(Ops& ops, const Tensor& x, int64_t dim) {
-  Tensor sum_sq = ops.Scale(ops.Mean(ops.Pow(x, 2.0f), {-1}, true), static_cast<float>(dim));
-  return ops.Div(x, ops.Sqrt(sum_sq));
 }
 
 struct XclipDims {
@@ -182,8 +177,8 @@ class Xclip final : public Family {
     text = ops.BroadcastBatch(ops.Unsqueeze(text, 0), video);  // [B, K, P]
     text = ops.Add(text, PromptGenerator(ops, text, img, d));
     // ---- scaled cosine similarity ----
-    video = L2Normalize(ops, video, p);
-    text = L2Normalize(ops, text, p);
+    video = enc::L2Normalize(ops, video, p);
+    text = enc::L2Normalize(ops, text, p);
     Tensor scale = ops.Exp(ops.Param("logit_scale", {1}, WeightInit::Constant(d.logit_scale_init)));
     Tensor sim = ops.MatMul(ops.Mul(text, scale), ops.Unsqueeze(video, 2));  // [B, K, 1]
     return ops.Reshape(sim, {0, -1});
