@@ -61,14 +61,14 @@ TEST(RunIsolated, HangingGrandchildIsKilledWithTheGroup) {
                            close(p[1]);
                            return {{"ok", true}};
                          }},
-                         milliseconds(300));
+                         milliseconds(2000));
   close(p[1]);
   char buf[32] = {};
   ASSERT_GT(read(p[0], buf, sizeof buf - 1), 0);
   close(p[0]);
   pid_t grandchild = std::atoi(buf);
   ASSERT_FALSE(out[0].result.has_value());
-  EXPECT_NE(out[0].failure.find("timed out after 300 ms"), std::string::npos) << out[0].failure;
+  EXPECT_NE(out[0].failure.find("timed out after 2000 ms"), std::string::npos) << out[0].failure;
   // The grandchild was killed with the probe's process group (it may linger briefly as a zombie
   // until init reaps it, so allow that state).
   bool gone = false;
@@ -93,6 +93,19 @@ TEST(RunIsolated, HangingGrandchildIsKilledWithTheGroup) {
   EXPECT_TRUE(gone) << "grandchild " << grandchild << " still running";
 }
 
+TEST(RunIsolated, ChildStdoutDoesNotReachTheCaller) {
+  ::testing::internal::CaptureStdout();
+  auto out = RunIsolated({[]() -> nlohmann::json {
+                           std::printf("vendor library chatter\n");
+                           std::fflush(stdout);
+                           return {{"ok", true}};
+                         }},
+                         milliseconds(5000));
+  EXPECT_EQ(::testing::internal::GetCapturedStdout(), "");
+  ASSERT_TRUE(out[0].result.has_value()) << out[0].failure;
+}
+
+// Generous timeouts: the healthy probes must finish even on a loaded machine.
 TEST(RunIsolated, ParallelProbesKeepTheirOrder) {
   auto out = RunIsolated({[]() -> nlohmann::json {
                             for (;;) pause();
@@ -103,7 +116,7 @@ TEST(RunIsolated, ParallelProbesKeepTheirOrder) {
                           [] {
                             return nlohmann::json{{"n", 3}};
                           }},
-                         milliseconds(300));
+                         milliseconds(2000));
   ASSERT_EQ(out.size(), 3u);
   EXPECT_FALSE(out[0].result.has_value());
   ASSERT_TRUE(out[1].result.has_value());
