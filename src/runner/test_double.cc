@@ -35,6 +35,8 @@ void TestDoubleBackend::Load(const backends::LoadRequest& req) {
   rng_.seed(std::stoull(Opt(req, "seed", "1")));
   steps_ = 0;
   if (Matches(Opt(req, "throw_on", ""), req)) throw RuntimeError("test double: Load failed");
+  if (Matches(Opt(req, "unsupported_on", ""), req))
+    throw UnsupportedError("test double: combination not supported");
   fault_ = Matches(Opt(req, "crash_on", ""), req)  ? Fault::kCrash
            : Matches(Opt(req, "hang_on", ""), req) ? Fault::kHang
            : Matches(Opt(req, "oom_on", ""), req)  ? Fault::kOom

@@ -10,6 +10,7 @@
 //   hang_on=MODEL:BATCH   sleep forever in Step
 //   oom_on=MODEL:BATCH    allocate and touch memory until allocation fails
 //   throw_on=MODEL:BATCH  throw RuntimeError from Load
+//   unsupported_on=MODEL:BATCH  throw UnsupportedError from Load (recorded as skipped)
 #include <memory>
 #include <random>
 

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <new>
 
+#include "core/errors.h"
 #include "runner/harness.h"
 #include "runner/protocol.h"
 
@@ -53,6 +54,7 @@ int RunWorker(const BackendMaker& make_backend, int in_fd, int out_fd) {
     WriteLine(out_fd, {{"type", "start"}, {"config_key", c.config_key}, {"started_utc", started}});
     Measured m;
     std::string failure;
+    bool unsupported = false;
     try {
       if (!backend) backend = make_backend(c.runtime);
       const auto key = CalibrationKey(c.platform, c.precision);
@@ -72,6 +74,9 @@ int RunWorker(const BackendMaker& make_backend, int in_fd, int out_fd) {
             m.record.fraction_of_peak = *m.record.achieved_tflops * 1e12 / *flops;
         }
       }
+    } catch (const UnsupportedError& e) {
+      failure = e.what();  // the runtime cannot do this combination: skipped, not failed
+      unsupported = true;
     } catch (const std::bad_alloc&) {
       failure = "memory limit exceeded" + MemoryLimitText();
     } catch (const std::exception& e) {
@@ -81,7 +86,7 @@ int RunWorker(const BackendMaker& make_backend, int in_fd, int out_fd) {
       backend.reset();  // a fresh backend for the next configuration
       m = Measured{};
       m.record = RecordFor(c);
-      m.record.status = ResultStatus::kFailed;
+      m.record.status = unsupported ? ResultStatus::kSkipped : ResultStatus::kFailed;
       m.record.reason = failure;
     }
     m.record.started_utc = started;

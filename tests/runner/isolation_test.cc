@@ -121,6 +121,15 @@ TEST(Isolation, BackendExceptionFailsOneConfiguration) {
   EXPECT_EQ(sink.Find("bad", 3)->reason, "test double: Load failed");
 }
 
+TEST(Isolation, UnsupportedByTheRuntimeIsSkipped) {
+  MemorySink sink;
+  Progress progress(stderr, 0);
+  RunSweep(MakeTestPlan({{"unsupported_on", "bad:1"}}), {}, sink, Options(), progress);
+  ExpectRestOk(sink, 1);
+  EXPECT_EQ(sink.Find("bad", 1)->status, ResultStatus::kSkipped);
+  EXPECT_EQ(sink.Find("bad", 1)->reason, "unsupported: test double: combination not supported");
+}
+
 TEST(Isolation, CompletedKeysAreNotRepeated) {
   MemorySink first;
   Progress progress(stderr, 0);

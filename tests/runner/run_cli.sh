@@ -82,4 +82,23 @@ n=$(q "$db2" "SELECT count(*) || '/' || count(DISTINCT config_key) FROM results 
 [ "$n" = "12/12" ] && ok "12 configurations exactly once after resume" || bad "after resume: $n"
 st=$(q "$db2" "SELECT status FROM runs WHERE run_id='$run'")
 [ "$st" = finished ] && ok "run finished" || bad "run status: $st"
+
+# ---- Ctrl-C: the worker is killed, the run is marked interrupted, exit 130, resumable ----
+db3="$tmp/int.duckdb"
+"$bin" run --runtime test-double --min-iterations 5 --min-time 0.3 --budget 0.5 --ci-target 0.5 \
+  --no-progress-bar --models i1,i2 --batch 1,2,3 --backend-option latency_ms=5 --db "$db3" \
+  >/dev/null 2>"$tmp/err4" &
+pid=$!
+for _ in $(seq 1 300); do
+  grep -q "^\[2/6\]" "$tmp/err4" 2>/dev/null && break
+  sleep 0.1
+done
+kill -INT $pid; wait $pid; rc=$?
+[ $rc = 130 ] && ok "SIGINT exits 130" || { bad "SIGINT rc $rc"; cat "$tmp/err4"; }
+run=$(sed -n 's/^run \([0-9a-f-]*\):.*/\1/p' "$tmp/err4" | head -1)
+st=$(q "$db3" "SELECT status FROM runs WHERE run_id='$run'")
+[ "$st" = interrupted ] && ok "run marked interrupted" || bad "interrupted status: $st"
+"$bin" run --resume "$run" --db "$db3" --no-progress-bar >/dev/null 2>&1
+n=$(q "$db3" "SELECT count(*) || '/' || count(DISTINCT config_key) FROM results WHERE run_id='$run'")
+[ "$n" = "6/6" ] && ok "resumed after Ctrl-C: 6 configurations once" || bad "after Ctrl-C resume: $n"
 exit $fail
