@@ -12,8 +12,10 @@ namespace {
 // AVX-512 BF16, bf16 runs through oneDNN ~4x faster than fp32 (design.md); on GPUs fp16/bf16
 // tensor cores. The capability matrix decides which are supported here.
 std::vector<Precision> LowerPrecisionPreference(PlatformKind k) {
-  if (k == PlatformKind::kCpu) return {Precision::kBf16, Precision::kInt8, Precision::kFp16};
-  return {Precision::kFp16, Precision::kBf16, Precision::kInt8};
+  // int8/int4 join these lists once a runtime implements quantized inference (issue 11); until
+  // then the libtorch backend refuses them and the suite would only record skips.
+  if (k == PlatformKind::kCpu) return {Precision::kBf16, Precision::kFp16};
+  return {Precision::kFp16, Precision::kBf16};
 }
 
 }  // namespace
