@@ -70,3 +70,30 @@ export async function runJob(ort, job) {
   if (session.release) await session.release();
   return { outputs: out, sessionMs, runMs };
 }
+
+// The measurement protocol (same rules as src/runner's harness), given by the caller:
+//   { warmup: n (runs after the first, untimed for statistics), min_iterations, min_time_ms,
+//     budget_ms (measured time after which it stops anyway), max_iterations }
+// Returns { firstMs, warmupMs: [...], samplesMs: [...], stop: 'converged'|'budget'|'max' }.
+// The first inference is timed on its own (it includes shader compilation on WebGPU).
+export async function runProtocol(session, feeds, protocol = {}) {
+  const warmup = protocol.warmup ?? 1;
+  const minIt = Math.max(1, protocol.min_iterations ?? 3);
+  const minTime = protocol.min_time_ms ?? 0;
+  const budget = protocol.budget_ms ?? 10000;
+  const maxIt = protocol.max_iterations ?? 1000;
+  const first = await runOnce(session, feeds);
+  const warmupMs = [];
+  for (let k = 0; k < warmup; ++k) warmupMs.push((await runOnce(session, feeds)).runMs);
+  const samplesMs = [];
+  let total = 0, stop = 'max', last = first.outputs;
+  while (samplesMs.length < maxIt) {
+    const r = await runOnce(session, feeds);
+    samplesMs.push(r.runMs);
+    total += r.runMs;
+    last = r.outputs;
+    if (samplesMs.length >= minIt && total >= minTime) { stop = 'converged'; break; }
+    if (total >= budget) { stop = 'budget'; break; }
+  }
+  return { firstMs: first.runMs, warmupMs, samplesMs, stop, outputs: last };
+}

@@ -1,0 +1,114 @@
+#include "backends/browser/browser_probe.h"
+
+#include <exception>
+
+#include "backends/browser/chromium_process.h"
+#include "backends/browser/page_run.h"
+#include "core/errors.h"
+
+namespace accelbench::backends::browser {
+using hardware::PlatformStatus;
+using nlohmann::json;
+
+namespace {
+
+std::string BrowserName(const std::string& ua) {
+  // "Mozilla/5.0 ... HeadlessChrome/156.0.7000.0 Safari/537.36" -> "Chromium 156.0.7000.0"
+  for (const char* key : {"HeadlessChrome/", "Chrome/", "Firefox/"}) {
+    const auto p = ua.find(key);
+    if (p == std::string::npos) continue;
+    const auto start = p + std::string(key).size();
+    const auto end = ua.find(' ', start);
+    const std::string name = std::string(key) == "Firefox/" ? "Firefox" : "Chromium";
+    return name + " " + ua.substr(start, end == std::string::npos ? end : end - start);
+  }
+  return ua;
+}
+
+PlatformStatus Unavailable(PlatformKind kind, const std::string& reason) {
+  PlatformStatus s;
+  s.kind = kind;
+  s.instance = std::string(ToString(kind));
+  s.reason = reason;
+  return s;
+}
+
+}  // namespace
+
+json RunBrowserProbe(std::chrono::milliseconds timeout) {
+  PageRequest req;
+  req.content = HarnessContent();
+  req.timeout = timeout;
+  req.extra_flags.push_back("--enable-features=WebMachineLearningNeuralNetwork");
+  req.job = {{"kind", "probe"}, {"webnn_device_types", {"cpu", "gpu", "npu"}}};
+  const PageResult r = RunPage(req);
+  if (!r.ok) throw RuntimeError("browser probe failed: " + r.error);
+  return r.body.at("probe");
+}
+
+std::vector<PlatformStatus> StatusesFromProbe(const json& probe) {
+  const std::string browser = BrowserName(probe.value("user_agent", std::string()));
+  std::vector<PlatformStatus> out;
+
+  const json gpu = probe.value("webgpu", json::object());
+  PlatformStatus g = Unavailable(PlatformKind::kWebGpu, gpu.value("reason", std::string()));
+  if (gpu.value("available", false)) {
+    g.available = true;
+    g.reason.clear();
+    g.instance = "webgpu:" + gpu.value("architecture", std::string("adapter"));
+    const bool software = gpu.value("software", false);
+    g.name = gpu.value("vendor", std::string()) + " " + gpu.value("architecture", std::string());
+    if (software) g.name += " (software adapter, CPU-emulated)";
+  }
+  g.details = {{"browser", browser}, {"adapter", gpu}};
+  g.details["software_adapter"] = gpu.value("software", false);
+  out.push_back(g);
+
+  const json nn = probe.value("webnn", json::object());
+  PlatformStatus n = Unavailable(PlatformKind::kWebNn, nn.value("reason", std::string()));
+  if (nn.value("available", false)) {
+    n.available = true;
+    n.reason.clear();
+    std::string devs;
+    for (const auto& [d, v] : nn.value("devices", json::object()).items())
+      if (v.value("ok", false)) devs += (devs.empty() ? "" : ",") + d;
+    n.instance = "webnn:" + devs;
+    n.name = browser + " WebNN";
+  }
+  n.details = {{"browser", browser}, {"devices", nn.value("devices", json::object())}};
+  out.push_back(n);
+
+  const json wasm = probe.value("wasm", json::object());
+  PlatformStatus w = Unavailable(PlatformKind::kWasm, "WebAssembly is missing");
+  if (wasm.value("available", false)) {
+    w.available = true;
+    w.reason.clear();
+    w.instance = "wasm";
+    w.name = browser + " WebAssembly" +
+             (wasm.value("threads", false) ? " (threads)" : " (single-threaded)");
+  }
+  w.details = {{"browser", browser}, {"wasm", wasm}};
+  out.push_back(w);
+  return out;
+}
+
+std::vector<PlatformStatus> ProbeBrowserPlatforms(std::chrono::milliseconds timeout) {
+  std::string reason;
+  if (FindChromium().empty()) {
+    reason = "install chromium";
+  } else {
+    try {
+      // The browser needs seconds to start; the per-probe detection timeout is for libraries.
+      return StatusesFromProbe(
+          RunBrowserProbe(std::max(timeout, std::chrono::milliseconds(30000))));
+    } catch (const std::exception& e) {
+      reason = e.what();
+    }
+  }
+  std::vector<PlatformStatus> out;
+  for (PlatformKind k : {PlatformKind::kWebGpu, PlatformKind::kWebNn, PlatformKind::kWasm})
+    out.push_back(Unavailable(k, reason));
+  return out;
+}
+
+}  // namespace accelbench::backends::browser

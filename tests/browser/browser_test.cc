@@ -1,0 +1,268 @@
+// The browser backend in real headless Chromium (Debian's, SwiftShader WebGPU): detection,
+// pages that throw or hang (failed results within the time limit, no browser process left),
+// and bert tiny on wasm and webgpu against libtorch RunForward on the same weights and inputs.
+//
+// Tolerance: max |browser - torch| <= tol * max(1, max |torch|) per float output, with
+// tol = 1e-4 for wasm (as onnxruntime-node) and 1e-3 for webgpu (WGSL kernels reduce in a
+// different order than the CPU kernels).
+#include <dirent.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "backends/browser/browser_onnx.h"
+#include "backends/browser/browser_probe.h"
+#include "backends/browser/chromium_process.h"
+#include "backends/browser/page_run.h"
+#include "core/errors.h"
+#include "hardware/hardware.h"
+
+#ifdef ACCELBENCH_BROWSER_PARITY
+#include "backends/torch/torch_run.h"
+#include "models/family.h"
+#include "models/lowering/onnx_export.h"
+#endif
+
+namespace accelbench {
+namespace {
+namespace br = backends::browser;
+using namespace std::chrono_literals;
+
+bool HaveChromium() { return !br::FindChromium().empty(); }
+
+// Processes whose command line contains `needle` (the profile dir is unique per browser).
+int ProcessesWith(const std::string& needle) {
+  int n = 0;
+  DIR* d = opendir("/proc");
+  if (!d) return -1;
+  while (dirent* e = readdir(d)) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    std::ifstream in(std::string("/proc/") + e->d_name + "/cmdline", std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    if (s.str().find(needle) != std::string::npos) ++n;
+  }
+  closedir(d);
+  return n;
+}
+
+// Waits up to 3 s for orphaned renderer/GPU processes (already SIGKILLed) to be reaped by init.
+int LeftoverProcesses(const std::string& profile_dir) {
+  int n = 0;
+  for (int i = 0; i < 30; ++i) {
+    n = ProcessesWith(profile_dir);
+    if (n == 0) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  return n;
+}
+
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* v = std::getenv(name)) old_ = v, had_ = true;
+    setenv(name, value, 1);
+  }
+  ~ScopedEnv() { had_ ? setenv(name_, old_.c_str(), 1) : unsetenv(name_); }
+
+ private:
+  const char* name_;
+  std::string old_;
+  bool had_ = false;
+};
+
+TEST(BrowserProbe, StatusesLabelSoftwareAdapterAndKeepWebNnReason) {
+  const nlohmann::json probe = {
+      {"user_agent", "Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/156.0.1.2 Safari/537.36"},
+      {"wasm", {{"available", true}, {"threads", true}, {"cross_origin_isolated", true}}},
+      {"webgpu",
+       {{"available", true},
+        {"vendor", "google"},
+        {"architecture", "swiftshader"},
+        {"fallback", true},
+        {"software", true},
+        {"features", {"shader-f16"}}}},
+      {"webnn",
+       {{"available", false},
+        {"reason", "WebNN is not supported on this platform."},
+        {"devices",
+         {{"cpu", {{"ok", false}, {"error", "WebNN is not supported on this platform."}}}}}}}};
+  const auto st = br::StatusesFromProbe(probe);
+  ASSERT_EQ(st.size(), 3u);
+  EXPECT_EQ(st[0].kind, PlatformKind::kWebGpu);
+  EXPECT_TRUE(st[0].available);
+  EXPECT_EQ(st[0].instance, "webgpu:swiftshader");
+  EXPECT_NE(st[0].name.find("software adapter"), std::string::npos) << st[0].name;
+  EXPECT_TRUE(st[0].details.at("software_adapter").get<bool>());
+  EXPECT_EQ(st[0].details.at("browser"), "Chromium 156.0.1.2");
+  EXPECT_EQ(st[1].kind, PlatformKind::kWebNn);
+  EXPECT_FALSE(st[1].available);
+  EXPECT_EQ(st[1].reason, "WebNN is not supported on this platform.");
+  EXPECT_EQ(st[2].kind, PlatformKind::kWasm);
+  EXPECT_TRUE(st[2].available);
+  EXPECT_NE(st[2].name.find("(threads)"), std::string::npos);
+}
+
+TEST(BrowserProbe, ChromiumMissingMeansInstallChromium) {
+  ScopedEnv env("ACCELBENCH_CHROMIUM", "/nonexistent/chromium");
+  hardware::DetectOptions o;
+  o.probe_vendors = false;
+  o.browser_probe = br::ProbeBrowserPlatforms;
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto report = hardware::Detect(o);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s);
+  for (PlatformKind k : {PlatformKind::kWebGpu, PlatformKind::kWebNn, PlatformKind::kWasm}) {
+    const auto of = report.OfKind(k);
+    ASSERT_EQ(of.size(), 1u);
+    EXPECT_FALSE(of[0]->available);
+    EXPECT_EQ(of[0]->reason, "install chromium");
+  }
+  br::PageRequest req;
+  EXPECT_THROW(br::RunPage(req), RuntimeError);
+}
+
+TEST(BrowserProbe, ReportsWhatThisMachineHas) {
+  if (!HaveChromium()) GTEST_SKIP() << "chromium is not installed";
+  const auto probe = br::RunBrowserProbe(60s);
+  std::printf("[probe] %s\n", probe.dump().c_str());
+  // COOP/COEP from our server make the page cross-origin isolated: WASM threads work.
+  EXPECT_TRUE(probe.at("wasm").at("cross_origin_isolated").get<bool>());
+  EXPECT_TRUE(probe.at("wasm").at("threads").get<bool>());
+  const auto& gpu = probe.at("webgpu");
+  if (gpu.at("available").get<bool>()) {
+    const std::string arch = gpu.at("architecture");
+    if (arch.find("swiftshader") != std::string::npos)
+      EXPECT_TRUE(gpu.at("software").get<bool>()) << "SwiftShader must be labelled software";
+  } else {
+    EXPECT_FALSE(gpu.at("reason").get<std::string>().empty());
+  }
+  const auto& nn = probe.at("webnn");
+  for (const char* d : {"cpu", "gpu", "npu"}) {
+    if (!nn.contains("devices") || nn.at("devices").empty()) break;  // no navigator.ml
+    const auto& dev = nn.at("devices").at(d);
+    if (!dev.at("ok").get<bool>()) EXPECT_FALSE(dev.at("error").get<std::string>().empty()) << d;
+  }
+  if (!nn.at("available").get<bool>()) EXPECT_FALSE(nn.at("reason").get<std::string>().empty());
+  const auto st = br::StatusesFromProbe(probe);
+  ASSERT_EQ(st.size(), 3u);
+  EXPECT_TRUE(st[2].available);  // wasm
+}
+
+TEST(BrowserPage, ThrowingHarnessJobIsAFailureAndLeavesNoBrowser) {
+  if (!HaveChromium()) GTEST_SKIP() << "chromium is not installed";
+  br::PageRequest req;
+  req.content = br::HarnessContent();
+  req.content.inline_content["/model/bad.onnx"] = {"this is not an onnx model",
+                                                   "application/octet-stream"};
+  req.job = {{"kind", "onnx"},
+             {"model_url", "/model/bad.onnx"},
+             {"ep", "wasm"},
+             {"threads", 1},
+             {"inputs", nlohmann::json::array()}};
+  req.timeout = 60s;
+  const auto r = br::RunPage(req);
+  EXPECT_FALSE(r.ok);
+  EXPECT_FALSE(r.error.empty());
+  EXPECT_EQ(r.error.find("did not answer"), std::string::npos)
+      << "the page's own error, not a timeout: " << r.error;
+  EXPECT_LT(r.wall_ms, 60000);
+  std::printf("[throw] %.0f ms: %s\n", r.wall_ms, r.error.c_str());
+  EXPECT_EQ(LeftoverProcesses(r.profile_dir), 0);
+}
+
+TEST(BrowserPage, PageThatThrowsOrHangsTimesOutAndLeavesNoBrowser) {
+  if (!HaveChromium()) GTEST_SKIP() << "chromium is not installed";
+  for (const char* script : {"throw new Error('boom');", "await new Promise(() => {});"}) {
+    SCOPED_TRACE(script);
+    br::PageRequest req;
+    req.page = "/test.html";
+    req.content.inline_content["/test.html"] = {
+        std::string("<!doctype html><script type=\"module\">") + script + "</script>", "text/html"};
+    req.timeout = 5s;
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto r = br::RunPage(req);
+    const auto took = std::chrono::steady_clock::now() - t0;
+    EXPECT_FALSE(r.ok);
+    EXPECT_NE(r.error.find("did not answer within 5000 ms"), std::string::npos) << r.error;
+    EXPECT_GE(took, 5s);
+    EXPECT_LT(took, 10s);
+    EXPECT_EQ(LeftoverProcesses(r.profile_dir), 0);
+  }
+}
+
+TEST(BrowserPage, RunOnnxReportsAFailedRunAsRuntimeError) {
+  br::BrowserRunOptions o;
+  o.ep = "cuda";
+  EXPECT_THROW(br::RunOnnxInBrowser("/nonexistent.onnx", {}, o), UsageError);
+}
+
+#ifdef ACCELBENCH_BROWSER_PARITY
+class BrowserParity : public testing::TestWithParam<std::string> {};
+
+TEST_P(BrowserParity, BertTinyMatchesTorch) {
+  if (!HaveChromium()) GTEST_SKIP() << "chromium is not installed";
+  const std::string ep = GetParam();
+  const auto& family = models::FindFamily("bert");
+  const auto cfg = family.FindPreset("tiny").config;
+  models::Workload w;
+  w.batch = 1;
+  w.seq_len = 8;
+  char tmpl[] = "/tmp/accelbench-browser-test-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  const std::string path = dir + "/bert.onnx";
+  models::ExportOnnx(family, cfg, w, path);
+  const auto inputs = models::GenerateInputs(family.InputsFor(cfg, w, Mode::kInference), 11);
+  const auto ref = backends::RunForward(family, cfg, inputs, Precision::kFp32);
+  br::BrowserRunOptions o;
+  o.ep = ep;
+  o.threads = 2;
+  o.protocol.warmup = 1;
+  o.protocol.min_iterations = 3;
+  o.protocol.budget_ms = 20000;
+  o.timeout = 180s;
+  const auto got = br::RunOnnxInBrowser(path, inputs, o);
+  std::filesystem::remove_all(dir);
+  std::printf(
+      "[%s] meta %s\n[%s] fetch %.1f ms, session %.1f ms, first %.2f ms, samples:", ep.c_str(),
+      got.meta.dump().c_str(), ep.c_str(), got.fetch_ms, got.session_ms, got.first_ms);
+  for (double s : got.samples_ms) std::printf(" %.2f", s);
+  std::printf(" (%s)\n", got.stop.c_str());
+  EXPECT_GE(got.samples_ms.size(), 3u);
+  EXPECT_EQ(got.warmup_ms.size(), 1u);
+  EXPECT_GT(got.session_ms, 0);
+  EXPECT_TRUE(got.meta.at("cross_origin_isolated").get<bool>());
+  if (ep == "wasm") EXPECT_EQ(got.meta.at("wasm_threads").get<int>(), 2);
+  if (ep == "webgpu") {
+    ASSERT_TRUE(got.meta.contains("adapter"));
+    if (got.meta["adapter"].value("architecture", "") == "swiftshader")
+      EXPECT_TRUE(got.meta["adapter"].at("software").get<bool>());
+  }
+  const double tol = ep == "wasm" ? 1e-4 : 1e-3;
+  ASSERT_EQ(got.outputs.size(), ref.size());
+  for (const auto& [name, r] : ref) {
+    auto it = got.outputs.find(name);
+    ASSERT_NE(it, got.outputs.end()) << name;
+    ASSERT_EQ(it->second.shape, r.shape) << name;
+    double max_abs = 0, scale = 0;
+    for (size_t i = 0; i < r.f.size(); ++i) {
+      max_abs = std::max(max_abs, std::abs(double(r.f[i]) - it->second.f[i]));
+      scale = std::max(scale, std::abs(double(r.f[i])));
+    }
+    std::printf("[%s] %s: max abs diff %.3g (scale %.3g)\n", ep.c_str(), name.c_str(), max_abs,
+                scale);
+    EXPECT_LE(max_abs, tol * std::max(1.0, scale)) << name;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Eps, BrowserParity, testing::Values("wasm", "webgpu"));
+#endif
+
+}  // namespace
+}  // namespace accelbench
