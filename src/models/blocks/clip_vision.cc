@@ -9,16 +9,9 @@ Tensor ClipAttention(Ops& ops, const Tensor& x, const std::string& prefix, const
   if (d.heads <= 0 || d.hidden % d.heads != 0)
     throw UsageError("hidden size " + std::to_string(d.hidden) +
                      " must be divisible by the number of heads " + std::to_string(d.heads));
-  const int64_t hd = d.hidden / d.heads;
-  auto proj = [&](const char* name) {
-    return SplitHeads(ops, Dense(ops, x, prefix + "." + name, d.hidden, d.hidden, true, d.std),
-                      d.heads, hd);
-  };
-  Tensor q = proj("q_proj"), k = proj("k_proj"), v = proj("v_proj");
   AttentionOptions opt;
   opt.causal = causal;
-  Tensor a = MergeHeads(ops, ops.Attention(q, k, v, opt), d.heads, hd);
-  return Dense(ops, a, prefix + ".out_proj", d.hidden, d.hidden, true, d.std);
+  return MultiHeadAttention(ops, x, x, x, prefix, AttentionNames{}, d.hidden, d.heads, d.std, opt);
 }
 
 Tensor ClipMlp(Ops& ops, const Tensor& x, const std::string& prefix, const ClipDims& d) {

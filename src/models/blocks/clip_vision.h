@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "models/blocks/common.h"
+#include "models/blocks/attention.h"
+#include "models/blocks/layers.h"
 #include "models/ops.h"
 
 namespace accelbench::models::blocks {

@@ -1,7 +1,9 @@
 #include "models/blocks/llama_decoder.h"
 
 #include "core/errors.h"
-#include "models/blocks/common.h"
+#include "models/blocks/attention.h"
+#include "models/blocks/kv_cache.h"
+#include "models/blocks/layers.h"
 
 namespace accelbench::models::blocks {
 
@@ -32,21 +34,6 @@ DecoderDims DecoderDims::FromConfig(const Config& cfg) {
                      "num_heads by num_kv_heads (" + std::to_string(d.kv_heads) + ")");
   return d;
 }
-
-namespace {
-
-void AppendToCache(Ops& ops, DecodeState& st, size_t layer, Tensor& k, Tensor& v) {
-  if (st.k.size() <= layer) st.k.resize(layer + 1);
-  if (st.v.size() <= layer) st.v.resize(layer + 1);
-  if (st.k[layer]) {
-    k = ops.Concat({st.k[layer], k}, 2);
-    v = ops.Concat({st.v[layer], v}, 2);
-  }
-  st.k[layer] = k;
-  st.v[layer] = v;
-}
-
-}  // namespace
 
 Tensor LlamaDecoderStack(Ops& ops, Tensor x, const std::string& prefix, const DecoderDims& d,
                          DecodeState* st) {

@@ -12,7 +12,9 @@
 // TrainingLoss: masked-LM-style cross-entropy over every position, with logits through the tied
 // word embeddings (no prediction-head transform), labels [batch, seq] in [0, vocab).
 #include "core/errors.h"
-#include "models/families/encoder_blocks.h"
+#include "models/blocks/attention.h"
+#include "models/blocks/checks.h"
+#include "models/blocks/layers.h"
 #include "models/families/factories.h"
 
 namespace accelbench::models {
@@ -57,7 +59,7 @@ class Bert : public Family {
     const int64_t h = cfg.Int("hidden_size");
     Tensor cls = ops.Reshape(ops.Slice(x, 1, 0, 1), {0, h});
     Tensor pooled =
-        ops.Act(enc::Dense(ops, cls, "pooler.dense", h, h, true, Std(cfg)), Activation::kTanh);
+        ops.Act(blocks::Dense(ops, cls, "pooler.dense", h, h, true, Std(cfg)), Activation::kTanh);
     ops.Output("last_hidden_state", x);
     ops.Output("pooler_output", pooled);
     return {{"last_hidden_state", x}, {"pooler_output", pooled}};
@@ -66,16 +68,16 @@ class Bert : public Family {
   Tensor TrainingLoss(Ops& ops, const Config& cfg, const Inputs& in) const override {
     Tensor x = Encode(ops, cfg, in);
     Tensor logits = ops.Linear(x, WordEmbeddings(ops, cfg));
-    return ops.CrossEntropy(logits, enc::Need(in, "labels", "bert"));
+    return ops.CrossEntropy(logits, blocks::Require(in, "labels", "bert"));
   }
 
  private:
   static float Std(const Config& cfg) { return static_cast<float>(cfg.Real("initializer_range")); }
   static void Check(const Config& cfg) {
-    enc::RequireDivisible(cfg, "hidden_size", "num_heads");
+    blocks::RequireDivisible(cfg, "hidden_size", "num_heads");
     for (auto k : {"vocab_size", "num_layers", "intermediate_size", "max_position_embeddings",
                    "type_vocab_size"})
-      enc::RequirePositive(cfg, k);
+      blocks::RequirePositive(cfg, k);
   }
   static Tensor WordEmbeddings(Ops& ops, const Config& cfg) {
     return ops.Param("embeddings.word_embeddings.weight",
@@ -88,8 +90,8 @@ class Bert : public Family {
     const int64_t inter = cfg.Int("intermediate_size");
     const auto eps = static_cast<float>(cfg.Real("layer_norm_eps"));
     const float std = Std(cfg);
-    const Tensor& ids = enc::Need(in, "input_ids", "bert");
-    const Tensor& mask = enc::Need(in, "attention_mask", "bert");
+    const Tensor& ids = blocks::Require(in, "input_ids", "bert");
+    const Tensor& mask = blocks::Require(in, "attention_mask", "bert");
 
     Tensor pos_table = ops.Param("embeddings.position_embeddings.weight",
                                  {cfg.Int("max_position_embeddings"), h}, WeightInit::Normal(std));
@@ -98,19 +100,21 @@ class Bert : public Family {
     Tensor x = ops.Embedding(WordEmbeddings(ops, cfg), ids);
     x = ops.Add(x, ops.Embedding(pos_table, ops.Positions(ids, 1, 0)));
     x = ops.Add(x, ops.Slice(type_table, 0, 0, 1));  // token_type_ids = 0, as BertModel's default
-    x = enc::Norm(ops, x, "embeddings.LayerNorm", h, eps);
+    x = blocks::Norm(ops, x, "embeddings.LayerNorm", h, eps);
 
     for (int64_t i = 0; i < cfg.Int("num_layers"); ++i) {
       const std::string p = "encoder.layer." + std::to_string(i) + ".";
-      Tensor a = enc::SelfAttention(ops, x,
-                                    {p + "attention.self.query", p + "attention.self.key",
-                                     p + "attention.self.value", p + "attention.output.dense"},
-                                    h, heads, /*causal=*/false, mask);
-      x = enc::Norm(ops, ops.Add(x, a), p + "attention.output.LayerNorm", h, eps);
-      Tensor m = ops.Act(enc::Dense(ops, x, p + "intermediate.dense", inter, h, true, std),
+      AttentionOptions opt;
+      opt.key_padding_mask = mask;
+      // The attention projections use initializer_range 0.02 whatever the config says.
+      Tensor a = blocks::MultiHeadAttention(
+          ops, x, x, x, p + "attention", {"self.query", "self.key", "self.value", "output.dense"},
+          h, heads, 0.02f, opt);
+      x = blocks::Norm(ops, ops.Add(x, a), p + "attention.output.LayerNorm", h, eps);
+      Tensor m = ops.Act(blocks::Dense(ops, x, p + "intermediate.dense", inter, h, true, std),
                          Activation::kGelu);
-      m = enc::Dense(ops, m, p + "output.dense", h, inter, true, std);
-      x = enc::Norm(ops, ops.Add(x, m), p + "output.LayerNorm", h, eps);
+      m = blocks::Dense(ops, m, p + "output.dense", h, inter, true, std);
+      x = blocks::Norm(ops, ops.Add(x, m), p + "output.LayerNorm", h, eps);
     }
     return x;
   }

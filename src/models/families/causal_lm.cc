@@ -3,8 +3,9 @@
 #include <string>
 
 #include "core/errors.h"
+#include "models/blocks/checks.h"
+#include "models/blocks/input_descs.h"
 #include "models/blocks/llama_decoder.h"
-#include "models/families/llm_blocks.h"
 
 namespace accelbench::models {
 namespace {
@@ -21,26 +22,26 @@ class CausalLm final : public Family {
     Validate(cfg);
     if (w.seq_len <= 0) throw UsageError(info_.name + ": sequence length must be positive");
     const int64_t vocab = cfg.Int("vocab_size");
-    std::vector<InputDesc> v{llm::TokenIds("input_ids", w, "seq", w.seq_len, vocab)};
+    std::vector<InputDesc> v{blocks::TokenIds("input_ids", w, "seq", w.seq_len, vocab)};
     // Labels are the next-token targets aligned with the positions (labels[t] = token t+1,
     // shifted by the data pipeline), so the loss is a plain cross-entropy over [B, S].
     if (mode == Mode::kTraining)
-      v.push_back(llm::TokenIds("labels", w, "seq", w.seq_len, vocab, InputKind::kLabels));
+      v.push_back(blocks::TokenIds("labels", w, "seq", w.seq_len, vocab, InputKind::kLabels));
     return v;
   }
 
   Outputs Forward(Ops& ops, const Config& cfg, const Inputs& in) const override {
-    return {{"logits", Run(ops, cfg, llm::Require(in, "input_ids", info_.name), nullptr)}};
+    return {{"logits", Run(ops, cfg, blocks::Require(in, "input_ids", info_.name), nullptr)}};
   }
 
   Tensor TrainingLoss(Ops& ops, const Config& cfg, const Inputs& in) const override {
-    Tensor logits = Run(ops, cfg, llm::Require(in, "input_ids", info_.name), nullptr);
-    return ops.CrossEntropy(logits, llm::Require(in, "labels", info_.name));
+    Tensor logits = Run(ops, cfg, blocks::Require(in, "input_ids", info_.name), nullptr);
+    return ops.CrossEntropy(logits, blocks::Require(in, "labels", info_.name));
   }
 
   Tensor Prefill(Ops& ops, const Config& cfg, const Inputs& in, DecodeState& st) const override {
     st = DecodeState{};
-    return Run(ops, cfg, llm::Require(in, "input_ids", info_.name), &st);
+    return Run(ops, cfg, blocks::Require(in, "input_ids", info_.name), &st);
   }
 
   Tensor Decode(Ops& ops, const Config& cfg, const Tensor& ids, DecodeState& st) const override {
@@ -50,10 +51,10 @@ class CausalLm final : public Family {
 
  private:
   void Validate(const Config& cfg) const {
-    llm::RequireDivisible(cfg, "hidden_size", "num_heads");
-    llm::RequireDivisible(cfg, "num_heads", "num_kv_heads");
+    blocks::RequireDivisible(cfg, "hidden_size", "num_heads");
+    blocks::RequireDivisible(cfg, "num_heads", "num_kv_heads");
     for (auto key : {"vocab_size", "intermediate_size", "num_layers"})
-      llm::RequirePositive(cfg, key);
+      blocks::RequirePositive(cfg, key);
   }
 
   // Runs the decoder over `ids` [B, S]. With a state, positions start at st->length, keys and

@@ -44,14 +44,16 @@
 
 #include "core/errors.h"
 #include "models/audio/log_mel.h"
+#include "models/blocks/attention.h"
+#include "models/blocks/checks.h"
+#include "models/blocks/input_descs.h"
+#include "models/blocks/layers.h"
 #include "models/families/factories.h"
-#include "models/families/llm_blocks.h"
-#include "models/families/zoo2_blocks.h"
 
 namespace accelbench::models {
 namespace {
 
-using zoo2::Norm;
+using blocks::Norm;
 
 struct ClapDims {
   audio::LogMelOptions mel;
@@ -66,8 +68,8 @@ struct ClapDims {
         patch_dim(c.Int("patch_embeds_hidden_size")),
         window(c.Int("window_size")),
         mlp_ratio(c.Int("mlp_ratio")),
-        depths(zoo2::ParseIntList(c.Str("depths"), "depths")),
-        heads(zoo2::ParseIntList(c.Str("num_attention_heads"), "num_attention_heads")),
+        depths(blocks::ParseIntList(c.Str("depths"), "depths")),
+        heads(blocks::ParseIntList(c.Str("num_attention_heads"), "num_attention_heads")),
         vocab(c.Int("vocab_size")),
         text_hidden(c.Int("text_hidden_size")),
         text_layers(c.Int("text_num_layers")),
@@ -89,8 +91,8 @@ struct ClapDims {
          {"spec_size", "patch_size", "patch_embeds_hidden_size", "window_size", "mlp_ratio",
           "vocab_size", "text_num_layers", "text_intermediate_size", "max_position_embeddings",
           "projection_dim", "sample_rate", "n_fft", "hop_length", "num_mel_bins"})
-      if (c.Has(key)) llm::RequirePositive(c, key);
-    llm::RequireDivisible(c, "text_hidden_size", "text_num_heads");
+      if (c.Has(key)) blocks::RequirePositive(c, key);
+    blocks::RequireDivisible(c, "text_hidden_size", "text_num_heads");
     if (depths.size() != heads.size())
       throw UsageError("clap: depths and num_attention_heads need one entry per stage");
     if (spec_size % mel.n_mels != 0)
@@ -231,20 +233,22 @@ class Clap final : public Family {
     if (w.seq_len <= 0 || w.seq_len > d.max_pos - 2)
       throw UsageError("clap: text length " + std::to_string(w.seq_len) + " must be in [1, " +
                        std::to_string(d.max_pos - 2) + "]");
-    auto mask = llm::TokenIds("attention_mask", w, "seq", w.seq_len, 2, InputKind::kAttentionMask);
-    return {zoo2::FloatInput("input_values", w, {Dim::Static(samples)}, InputKind::kAudioWaveform),
-            llm::TokenIds("input_ids", w, "seq", w.seq_len, d.vocab), mask};
+    auto mask =
+        blocks::TokenIds("attention_mask", w, "seq", w.seq_len, 2, InputKind::kAttentionMask);
+    return {
+        blocks::FloatInput("input_values", w, {Dim::Static(samples)}, InputKind::kAudioWaveform),
+        blocks::TokenIds("input_ids", w, "seq", w.seq_len, d.vocab), mask};
   }
 
   Outputs Forward(Ops& ops, const Config& cfg, const Inputs& in) const override {
     ClapDims d(cfg);
-    Tensor audio = AudioEncoder(ops, d, llm::Require(in, "input_values", "clap"));
-    Tensor text = TextEncoder(ops, d, llm::Require(in, "input_ids", "clap"),
-                              llm::Require(in, "attention_mask", "clap"));
-    Tensor audio_embeds = zoo2::L2Normalize(
+    Tensor audio = AudioEncoder(ops, d, blocks::Require(in, "input_values", "clap"));
+    Tensor text = TextEncoder(ops, d, blocks::Require(in, "input_ids", "clap"),
+                              blocks::Require(in, "attention_mask", "clap"));
+    Tensor audio_embeds = blocks::L2Normalize(
         ops, Projection(ops, d, audio, "audio_projection", d.AudioHidden()), d.proj);
-    Tensor text_embeds =
-        zoo2::L2Normalize(ops, Projection(ops, d, text, "text_projection", d.text_hidden), d.proj);
+    Tensor text_embeds = blocks::L2Normalize(
+        ops, Projection(ops, d, text, "text_projection", d.text_hidden), d.proj);
     const WeightInit scale_init =
         WeightInit::Constant(static_cast<float>(std::log(d.logit_scale_init)));
     Tensor scale_a = ops.Exp(ops.Param("logit_scale_a", {1}, scale_init));
@@ -271,8 +275,8 @@ class Clap final : public Family {
   static Tensor Projection(Ops& ops, const ClapDims& d, const Tensor& x, const std::string& p,
                            int64_t in) {
     Tensor h =
-        ops.Act(llm::Dense(ops, x, p + ".linear1", d.proj, in, true, d.std), Activation::kRelu);
-    return llm::Dense(ops, h, p + ".linear2", d.proj, d.proj, true, d.std);
+        ops.Act(blocks::Dense(ops, x, p + ".linear1", d.proj, in, true, d.std), Activation::kRelu);
+    return blocks::Dense(ops, h, p + ".linear2", d.proj, d.proj, true, d.std);
   }
 
   // ---- text: RoBERTa (post-LN BERT layers, positions start at padding_idx + 1 = 2) ----
@@ -289,19 +293,20 @@ class Clap final : public Family {
     x = Norm(ops, ops.Add(x, token_type), e + "LayerNorm", h, d.text_eps);
     AttentionOptions opt;
     opt.key_padding_mask = mask;
-    zoo2::AttentionNames names{"self.query", "self.key", "self.value", "output.dense"};
+    blocks::AttentionNames names{"self.query", "self.key", "self.value", "output.dense"};
     for (int64_t l = 0; l < d.text_layers; ++l) {
       const std::string p = "text_model.encoder.layer." + std::to_string(l);
-      Tensor a = zoo2::MultiHeadAttention(ops, x, x, x, p + ".attention", names, h, d.text_heads,
-                                          d.std, opt);
+      Tensor a = blocks::MultiHeadAttention(ops, x, x, x, p + ".attention", names, h, d.text_heads,
+                                            d.std, opt);
       x = Norm(ops, ops.Add(x, a), p + ".attention.output.LayerNorm", h, d.text_eps);
-      Tensor f = ops.Act(llm::Dense(ops, x, p + ".intermediate.dense", d.text_ffn, h, true, d.std),
-                         Activation::kGelu);
-      f = llm::Dense(ops, f, p + ".output.dense", h, d.text_ffn, true, d.std);
+      Tensor f =
+          ops.Act(blocks::Dense(ops, x, p + ".intermediate.dense", d.text_ffn, h, true, d.std),
+                  Activation::kGelu);
+      f = blocks::Dense(ops, f, p + ".output.dense", h, d.text_ffn, true, d.std);
       x = Norm(ops, ops.Add(x, f), p + ".output.LayerNorm", h, d.text_eps);
     }
     Tensor first = ops.Reshape(ops.Slice(x, 1, 0, 1), {0, h});
-    return ops.Act(llm::Dense(ops, first, "text_model.pooler.dense", h, h, true, d.std),
+    return ops.Act(blocks::Dense(ops, first, "text_model.pooler.dense", h, h, true, d.std),
                    Activation::kTanh);
   }
 
@@ -383,7 +388,7 @@ class Clap final : public Family {
       heads_shape = {-1, w.Count() * heads, n, hd};
     }
     auto split = [&](const std::string& name) {
-      Tensor t = llm::Dense(ops, h, p + "attention.self." + name, dim, dim, true, d.std);
+      Tensor t = blocks::Dense(ops, h, p + "attention.self." + name, dim, dim, true, d.std);
       t = ops.Transpose(ops.Reshape(t, {0, 0, 0, heads, hd}), {0, 1, 3, 2, 4});  // [B,nW,H,N,D]
       return ops.Reshape(t, heads_shape);
     };
@@ -392,16 +397,17 @@ class Clap final : public Family {
     Tensor o = ops.Attention(split("query"), split("key"), split("value"), opt);
     o = ops.Transpose(ops.Reshape(o, {-1, w.Count(), heads, n, hd}), {0, 1, 3, 2, 4});
     o = ops.Reshape(o, {-1, w.Count(), n, dim});
-    o = llm::Dense(ops, o, p + "attention.output.dense", dim, dim, true, d.std);
+    o = blocks::Dense(ops, o, p + "attention.output.dense", dim, dim, true, d.std);
     // Window reverse: [B, nW, N, C] -> [B, res, res, C].
     o = ops.Reshape(o, {-1, nw, nw, w.size, w.size, dim});
     o = ops.Reshape(ops.Transpose(o, {0, 1, 3, 2, 4, 5}), {-1, res, res, dim});
     if (w.shift > 0) o = Roll(ops, o, res, w.shift);
     Tensor y = ops.Add(x, ops.Reshape(o, {-1, res * res, dim}));
     Tensor f = Norm(ops, y, p + "layernorm_after", dim, d.audio_eps);
-    f = ops.Act(llm::Dense(ops, f, p + "intermediate.dense", d.mlp_ratio * dim, dim, true, d.std),
-                Activation::kGelu);
-    f = llm::Dense(ops, f, p + "output.dense", dim, d.mlp_ratio * dim, true, d.std);
+    f = ops.Act(
+        blocks::Dense(ops, f, p + "intermediate.dense", d.mlp_ratio * dim, dim, true, d.std),
+        Activation::kGelu);
+    f = blocks::Dense(ops, f, p + "output.dense", dim, d.mlp_ratio * dim, true, d.std);
     return ops.Add(y, f);
   }
 
@@ -413,7 +419,7 @@ class Clap final : public Family {
     Tensor h = ops.Reshape(x, {-1, half, 2, half, 2, dim});
     h = ops.Reshape(ops.Transpose(h, {0, 1, 3, 4, 2, 5}), {-1, half * half, 4 * dim});
     h = Norm(ops, h, p + "norm", 4 * dim, d.audio_eps);
-    return llm::Dense(ops, h, p + "reduction", 2 * dim, 4 * dim, false, d.std);
+    return blocks::Dense(ops, h, p + "reduction", 2 * dim, 4 * dim, false, d.std);
   }
 };
 

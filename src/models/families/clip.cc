@@ -21,8 +21,10 @@
 #include <cmath>
 
 #include "core/errors.h"
+#include "models/blocks/attention.h"
+#include "models/blocks/checks.h"
 #include "models/blocks/clip_vision.h"
-#include "models/families/encoder_blocks.h"
+#include "models/blocks/layers.h"
 #include "models/families/factories.h"
 
 namespace accelbench::models {
@@ -37,14 +39,18 @@ struct Tower {
 Tensor ClipEncoder(Ops& ops, Tensor x, const Tower& t, bool causal, const Tensor& mask) {
   for (int64_t i = 0; i < t.layers; ++i) {
     const std::string p = t.prefix + "encoder.layers." + std::to_string(i) + ".";
-    Tensor a = enc::SelfAttention(ops, enc::Norm(ops, x, p + "layer_norm1", t.hidden, t.eps),
-                                  {p + "self_attn.q_proj", p + "self_attn.k_proj",
-                                   p + "self_attn.v_proj", p + "self_attn.out_proj"},
-                                  t.hidden, t.heads, causal, mask);
+    Tensor n = blocks::Norm(ops, x, p + "layer_norm1", t.hidden, t.eps);
+    AttentionOptions opt;
+    opt.causal = causal;
+    opt.key_padding_mask = mask;
+    // The text tower's linear layers use initializer_range 0.02 whatever the config says.
+    Tensor a = blocks::MultiHeadAttention(ops, n, n, n, p + "self_attn", blocks::AttentionNames{},
+                                          t.hidden, t.heads, 0.02f, opt);
     x = ops.Add(x, a);
-    Tensor m = enc::Norm(ops, x, p + "layer_norm2", t.hidden, t.eps);
-    m = ops.Act(enc::Dense(ops, m, p + "mlp.fc1", t.inter, t.hidden), Activation::kQuickGelu);
-    x = ops.Add(x, enc::Dense(ops, m, p + "mlp.fc2", t.hidden, t.inter));
+    Tensor m = blocks::Norm(ops, x, p + "layer_norm2", t.hidden, t.eps);
+    m = ops.Act(blocks::Dense(ops, m, p + "mlp.fc1", t.inter, t.hidden, true, 0.02f),
+                Activation::kQuickGelu);
+    x = ops.Add(x, blocks::Dense(ops, m, p + "mlp.fc2", t.hidden, t.inter, true, 0.02f));
   }
   return x;
 }
@@ -121,13 +127,13 @@ class Clip : public Family {
 
  private:
   static void Check(const Config& cfg) {
-    enc::RequireDivisible(cfg, "text_hidden_size", "text_num_heads");
-    enc::RequireDivisible(cfg, "vision_hidden_size", "vision_num_heads");
-    enc::RequireDivisible(cfg, "image_size", "patch_size");
+    blocks::RequireDivisible(cfg, "text_hidden_size", "text_num_heads");
+    blocks::RequireDivisible(cfg, "vision_hidden_size", "vision_num_heads");
+    blocks::RequireDivisible(cfg, "image_size", "patch_size");
     for (auto k : {"text_vocab_size", "text_num_layers", "text_intermediate_size",
                    "text_max_position_embeddings", "vision_num_layers", "vision_intermediate_size",
                    "num_channels", "projection_dim"})
-      enc::RequirePositive(cfg, k);
+      blocks::RequirePositive(cfg, k);
   }
 
   struct Result {
@@ -153,15 +159,15 @@ class Clip : public Family {
                        eps};
 
     // Text tower: token + position embeddings, causal + padding mask, EOS pooling.
-    const Tensor& ids = enc::Need(in, "input_ids", "clip");
+    const Tensor& ids = blocks::Require(in, "input_ids", "clip");
     Tensor tok = ops.Param("text_model.embeddings.token_embedding.weight",
                            {cfg.Int("text_vocab_size"), text.hidden}, WeightInit::Normal(std));
     Tensor pos =
         ops.Param("text_model.embeddings.position_embedding.weight",
                   {cfg.Int("text_max_position_embeddings"), text.hidden}, WeightInit::Normal(std));
     Tensor t = ops.Add(ops.Embedding(tok, ids), ops.Embedding(pos, ops.Positions(ids, 1, 0)));
-    t = ClipEncoder(ops, t, text, /*causal=*/true, enc::Need(in, "attention_mask", "clip"));
-    t = enc::Norm(ops, t, "text_model.final_layer_norm", text.hidden, eps);
+    t = ClipEncoder(ops, t, text, /*causal=*/true, blocks::Require(in, "attention_mask", "clip"));
+    t = blocks::Norm(ops, t, "text_model.final_layer_norm", text.hidden, eps);
     Tensor text_pooled = ops.TakeAlongBatch(t, ops.ArgMax(ids, -1));
 
     // Vision tower (blocks/clip_vision.h, shared with llava/llava_next): patch conv (no bias),
@@ -171,14 +177,16 @@ class Clip : public Family {
     const blocks::ClipVisionGeometry geometry{cfg.Int("num_channels"), cfg.Int("image_size"),
                                               cfg.Int("patch_size")};
     const int64_t vh = vision.hidden;
-    Tensor image_pooled = blocks::ClipVisionTransformer(ops, enc::Need(in, "pixel_values", "clip"),
-                                                        "vision_model", vd, geometry, vision.layers)
-                              .pooled;
+    Tensor image_pooled =
+        blocks::ClipVisionTransformer(ops, blocks::Require(in, "pixel_values", "clip"),
+                                      "vision_model", vd, geometry, vision.layers)
+            .pooled;
 
-    Tensor image_embeds = enc::L2Normalize(
-        ops, enc::Dense(ops, image_pooled, "visual_projection", proj, vh, false, std), proj);
-    Tensor text_embeds = enc::L2Normalize(
-        ops, enc::Dense(ops, text_pooled, "text_projection", proj, text.hidden, false, std), proj);
+    Tensor image_embeds = blocks::L2Normalize(
+        ops, blocks::Dense(ops, image_pooled, "visual_projection", proj, vh, false, std), proj);
+    Tensor text_embeds = blocks::L2Normalize(
+        ops, blocks::Dense(ops, text_pooled, "text_projection", proj, text.hidden, false, std),
+        proj);
     Tensor scale = ops.Exp(
         ops.Param("logit_scale", {}, WeightInit::Constant(static_cast<float>(std::log(1 / 0.07)))));
     Tensor per_text = ops.Mul(ops.MatMul(text_embeds, ops.Transpose(image_embeds, {1, 0})), scale);

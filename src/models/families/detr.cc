@@ -38,9 +38,11 @@
 #include <string>
 
 #include "core/errors.h"
+#include "models/blocks/attention.h"
+#include "models/blocks/checks.h"
+#include "models/blocks/input_descs.h"
+#include "models/blocks/layers.h"
 #include "models/families/factories.h"
-#include "models/families/llm_blocks.h"
-#include "models/families/zoo2_blocks.h"
 
 namespace accelbench::models {
 namespace {
@@ -59,13 +61,13 @@ struct DetrDims {
         ffn(c.Int("intermediate_size")),
         queries(c.Int("num_queries")),
         labels(c.Int("num_labels")),
-        depths(zoo2::ParseIntList(c.Str("resnet_depths"), "resnet_depths")),
+        depths(blocks::ParseIntList(c.Str("resnet_depths"), "resnet_depths")),
         eps(static_cast<float>(c.Real("layer_norm_eps"))),
         std(static_cast<float>(c.Real("initializer_range"))) {
-    llm::RequireDivisible(c, "hidden_size", "num_heads");
+    blocks::RequireDivisible(c, "hidden_size", "num_heads");
     for (auto key : {"image_size", "resnet_width", "num_layers", "num_decoder_layers",
                      "intermediate_size", "num_queries", "num_labels"})
-      llm::RequirePositive(c, key);
+      blocks::RequirePositive(c, key);
     if (d % 4 != 0) throw UsageError("detr: hidden_size must be a multiple of 4");
   }
   int64_t Stages() const { return static_cast<int64_t>(depths.size()); }
@@ -115,24 +117,24 @@ class Detr final : public Family {
       throw UsageError("detr: image size " + std::to_string(size) + " is not a multiple of " +
                        std::to_string(d.Stride()) + "; expected pixel_values [batch, 3, H, W] " +
                        "with H and W multiples of " + std::to_string(d.Stride()));
-    std::vector<InputDesc> v{
-        zoo2::FloatInput("pixel_values", w, {Dim::Static(3), Dim::Static(size), Dim::Static(size)},
-                         InputKind::kImage)};
+    std::vector<InputDesc> v{blocks::FloatInput(
+        "pixel_values", w, {Dim::Static(3), Dim::Static(size), Dim::Static(size)},
+        InputKind::kImage)};
     if (mode == Mode::kTraining) {
       InputDesc labels =
-          zoo2::FloatInput("labels", w, {Dim::Static(d.queries)}, InputKind::kLabels);
+          blocks::FloatInput("labels", w, {Dim::Static(d.queries)}, InputKind::kLabels);
       labels.dtype = DType::kInt64;
       labels.max_value = d.labels + 1;
       v.push_back(labels);
-      v.push_back(zoo2::FloatInput("box_targets", w, {Dim::Static(d.queries), Dim::Static(4)},
-                                   InputKind::kFeatures));
+      v.push_back(blocks::FloatInput("box_targets", w, {Dim::Static(d.queries), Dim::Static(4)},
+                                     InputKind::kFeatures));
     }
     return v;
   }
 
   Outputs Forward(Ops& ops, const Config& cfg, const Inputs& in) const override {
     DetrDims d(cfg);
-    Tensor feats = Backbone(ops, d, llm::Require(in, "pixel_values", "detr"));  // [B, C, h, w]
+    Tensor feats = Backbone(ops, d, blocks::Require(in, "pixel_values", "detr"));  // [B, C, h, w]
     const int64_t fh = ops.SizeOf(feats, 2), fw = ops.SizeOf(feats, 3);
     const int64_t c = d.BackboneChannels();
     Tensor proj = ops.Conv2d(
@@ -149,8 +151,8 @@ class Detr final : public Family {
       const std::string p = "model.encoder.layers." + std::to_string(l);
       Tensor qk = ops.Add(x, pos);
       x = ops.Add(
-          x, zoo2::MultiHeadAttention(ops, qk, qk, x, p + ".self_attn", {}, d.d, d.heads, d.std));
-      x = zoo2::Norm(ops, x, p + ".self_attn_layer_norm", d.d, d.eps);
+          x, blocks::MultiHeadAttention(ops, qk, qk, x, p + ".self_attn", {}, d.d, d.heads, d.std));
+      x = blocks::Norm(ops, x, p + ".self_attn_layer_norm", d.d, d.eps);
       x = Ffn(ops, d, x, p);
     }
     const Tensor& memory = x;
@@ -166,37 +168,39 @@ class Detr final : public Family {
       const std::string p = "model.decoder.layers." + std::to_string(l);
       Tensor qk = ops.Add(h, qpos);
       h = ops.Add(
-          h, zoo2::MultiHeadAttention(ops, qk, qk, h, p + ".self_attn", {}, d.d, d.heads, d.std));
-      h = zoo2::Norm(ops, h, p + ".self_attn_layer_norm", d.d, d.eps);
-      h = ops.Add(h, zoo2::MultiHeadAttention(ops, ops.Add(h, qpos), mem_k, memory,
-                                              p + ".encoder_attn", {}, d.d, d.heads, d.std));
-      h = zoo2::Norm(ops, h, p + ".encoder_attn_layer_norm", d.d, d.eps);
+          h, blocks::MultiHeadAttention(ops, qk, qk, h, p + ".self_attn", {}, d.d, d.heads, d.std));
+      h = blocks::Norm(ops, h, p + ".self_attn_layer_norm", d.d, d.eps);
+      h = ops.Add(h, blocks::MultiHeadAttention(ops, ops.Add(h, qpos), mem_k, memory,
+                                                p + ".encoder_attn", {}, d.d, d.heads, d.std));
+      h = blocks::Norm(ops, h, p + ".encoder_attn_layer_norm", d.d, d.eps);
       h = Ffn(ops, d, h, p);
     }
-    h = zoo2::Norm(ops, h, "model.decoder.layernorm", d.d, d.eps);
-    Tensor logits = llm::Dense(ops, h, "class_labels_classifier", d.labels + 1, d.d, true, d.std);
-    Tensor b = ops.Act(llm::Dense(ops, h, "bbox_predictor.layers.0", d.d, d.d, true, d.std),
+    h = blocks::Norm(ops, h, "model.decoder.layernorm", d.d, d.eps);
+    Tensor logits =
+        blocks::Dense(ops, h, "class_labels_classifier", d.labels + 1, d.d, true, d.std);
+    Tensor b = ops.Act(blocks::Dense(ops, h, "bbox_predictor.layers.0", d.d, d.d, true, d.std),
                        Activation::kRelu);
-    b = ops.Act(llm::Dense(ops, b, "bbox_predictor.layers.1", d.d, d.d, true, d.std),
+    b = ops.Act(blocks::Dense(ops, b, "bbox_predictor.layers.1", d.d, d.d, true, d.std),
                 Activation::kRelu);
-    b = ops.Act(llm::Dense(ops, b, "bbox_predictor.layers.2", 4, d.d, true, d.std),
+    b = ops.Act(blocks::Dense(ops, b, "bbox_predictor.layers.2", 4, d.d, true, d.std),
                 Activation::kSigmoid);
     return {{"logits", logits}, {"pred_boxes", b}, {"last_hidden_state", h}};
   }
 
   Tensor TrainingLoss(Ops& ops, const Config& cfg, const Inputs& in) const override {
     Outputs out = Forward(ops, cfg, in);
-    Tensor ce = ops.CrossEntropy(out.at("logits"), llm::Require(in, "labels", "detr"));
-    Tensor target = ops.Act(llm::Require(in, "box_targets", "detr"), Activation::kSigmoid);
-    Tensor l1 = zoo2::MeanAll(ops, ops.Abs(ops.Sub(out.at("pred_boxes"), target)), 3);
+    Tensor ce = ops.CrossEntropy(out.at("logits"), blocks::Require(in, "labels", "detr"));
+    Tensor target = ops.Act(blocks::Require(in, "box_targets", "detr"), Activation::kSigmoid);
+    Tensor l1 = blocks::MeanAll(ops, ops.Abs(ops.Sub(out.at("pred_boxes"), target)), 3);
     return ops.Add(ce, ops.Scale(l1, 5.0f));
   }
 
  private:
   static Tensor Ffn(Ops& ops, const DetrDims& d, const Tensor& x, const std::string& p) {
-    Tensor f = ops.Act(llm::Dense(ops, x, p + ".fc1", d.ffn, d.d, true, d.std), Activation::kRelu);
-    f = llm::Dense(ops, f, p + ".fc2", d.d, d.ffn, true, d.std);
-    return zoo2::Norm(ops, ops.Add(x, f), p + ".final_layer_norm", d.d, d.eps);
+    Tensor f =
+        ops.Act(blocks::Dense(ops, x, p + ".fc1", d.ffn, d.d, true, d.std), Activation::kRelu);
+    f = blocks::Dense(ops, f, p + ".fc2", d.d, d.ffn, true, d.std);
+    return blocks::Norm(ops, ops.Add(x, f), p + ".final_layer_norm", d.d, d.eps);
   }
 
   // Frozen batch norm: buffers, shared constants per channel count. The last BN of each residual

@@ -3,7 +3,7 @@
 #include <climits>
 
 #include "core/errors.h"
-#include "models/blocks/common.h"
+#include "models/blocks/layers.h"
 
 namespace accelbench::models {
 namespace {

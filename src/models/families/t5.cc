@@ -22,13 +22,17 @@
 #include <string>
 
 #include "core/errors.h"
+#include "models/blocks/attention.h"
+#include "models/blocks/checks.h"
+#include "models/blocks/input_descs.h"
+#include "models/blocks/kv_cache.h"
+#include "models/blocks/layers.h"
 #include "models/families/factories.h"
-#include "models/families/llm_blocks.h"
 
 namespace accelbench::models {
 namespace {
 
-using llm::Dense;
+using blocks::Dense;
 
 struct T5Dims {
   int64_t vocab, d_model, d_kv, d_ff, enc_layers, dec_layers, heads, buckets, max_distance;
@@ -49,7 +53,7 @@ struct T5Dims {
     for (auto key : {"vocab_size", "hidden_size", "head_dim", "intermediate_size", "num_layers",
                      "num_decoder_layers", "num_heads", "relative_attention_num_buckets",
                      "relative_attention_max_distance"})
-      llm::RequirePositive(c, key);
+      blocks::RequirePositive(c, key);
   }
 };
 
@@ -98,32 +102,33 @@ class T5 final : public Family {
     if (w.seq_len <= 0) throw UsageError("t5: sequence length must be positive");
     const int64_t dec_len = w.seq_len;
     std::vector<InputDesc> v{
-        llm::TokenIds("input_ids", w, "seq", w.seq_len, d.vocab),
-        llm::TokenIds("decoder_input_ids", w, "decoder_seq", dec_len, d.vocab)};
+        blocks::TokenIds("input_ids", w, "seq", w.seq_len, d.vocab),
+        blocks::TokenIds("decoder_input_ids", w, "decoder_seq", dec_len, d.vocab)};
     if (mode == Mode::kTraining)
-      v.push_back(llm::TokenIds("labels", w, "decoder_seq", dec_len, d.vocab, InputKind::kLabels));
+      v.push_back(
+          blocks::TokenIds("labels", w, "decoder_seq", dec_len, d.vocab, InputKind::kLabels));
     return v;
   }
 
   Outputs Forward(Ops& ops, const Config& cfg, const Inputs& in) const override {
     T5Dims d(cfg);
-    Tensor enc = Encode(ops, d, llm::Require(in, "input_ids", "t5"));
-    return {
-        {"logits", RunDecoder(ops, d, llm::Require(in, "decoder_input_ids", "t5"), enc, nullptr)}};
+    Tensor enc = Encode(ops, d, blocks::Require(in, "input_ids", "t5"));
+    return {{"logits",
+             RunDecoder(ops, d, blocks::Require(in, "decoder_input_ids", "t5"), enc, nullptr)}};
   }
 
   // Seq2seq cross-entropy: labels[t] is the target for decoder position t (decoder_input_ids
   // are the labels shifted right by the data pipeline, as in HF).
   Tensor TrainingLoss(Ops& ops, const Config& cfg, const Inputs& in) const override {
     Tensor logits = Forward(ops, cfg, in).at("logits");
-    return ops.CrossEntropy(logits, llm::Require(in, "labels", "t5"));
+    return ops.CrossEntropy(logits, blocks::Require(in, "labels", "t5"));
   }
 
   Tensor Prefill(Ops& ops, const Config& cfg, const Inputs& in, DecodeState& st) const override {
     T5Dims d(cfg);
     st = DecodeState{};
-    st.encoder_out = Encode(ops, d, llm::Require(in, "input_ids", "t5"));
-    return RunDecoder(ops, d, llm::Require(in, "decoder_input_ids", "t5"), st.encoder_out, &st);
+    st.encoder_out = Encode(ops, d, blocks::Require(in, "input_ids", "t5"));
+    return RunDecoder(ops, d, blocks::Require(in, "decoder_input_ids", "t5"), st.encoder_out, &st);
   }
 
   Tensor Decode(Ops& ops, const Config& cfg, const Tensor& ids, DecodeState& st) const override {
@@ -175,9 +180,9 @@ class T5 final : public Family {
       const std::string p = "encoder.block." + std::to_string(l) + ".layer.0";
       Tensor h = Norm(ops, d, x, p + ".layer_norm.weight");
       const std::string a = p + ".SelfAttention";
-      Tensor q = llm::SplitHeads(ops, Proj(ops, d, h, a, 'q'), d.heads, d.d_kv);
-      Tensor k = llm::SplitHeads(ops, Proj(ops, d, h, a, 'k'), d.heads, d.d_kv);
-      Tensor v = llm::SplitHeads(ops, Proj(ops, d, h, a, 'v'), d.heads, d.d_kv);
+      Tensor q = blocks::SplitHeads(ops, Proj(ops, d, h, a, 'q'), d.heads, d.d_kv);
+      Tensor k = blocks::SplitHeads(ops, Proj(ops, d, h, a, 'k'), d.heads, d.d_kv);
+      Tensor v = blocks::SplitHeads(ops, Proj(ops, d, h, a, 'v'), d.heads, d.d_kv);
       if (l == 0) {
         RelativePositionBucketOptions rb{true, d.buckets, d.max_distance};
         bias = ops.RelativePositionBias(BiasTable(ops, d, p), q, k, 0, rb);
@@ -185,7 +190,7 @@ class T5 final : public Family {
       AttentionOptions opt;
       opt.scale = 1.0f;  // T5 does not scale attention scores
       opt.bias = bias;
-      Tensor o = llm::MergeHeads(ops, ops.Attention(q, k, v, opt), d.heads, d.d_kv);
+      Tensor o = blocks::MergeHeads(ops, ops.Attention(q, k, v, opt), d.heads, d.d_kv);
       x = ops.Add(x, Proj(ops, d, o, a, 'o'));
       x = Ffn(ops, d, x, "encoder.block." + std::to_string(l) + ".layer.1");
     }
@@ -206,10 +211,10 @@ class T5 final : public Family {
       const std::string p0 = blk + ".layer.0";
       const std::string a = p0 + ".SelfAttention";
       Tensor h = Norm(ops, d, x, p0 + ".layer_norm.weight");
-      Tensor q = llm::SplitHeads(ops, Proj(ops, d, h, a, 'q'), d.heads, d.d_kv);
-      Tensor k = llm::SplitHeads(ops, Proj(ops, d, h, a, 'k'), d.heads, d.d_kv);
-      Tensor v = llm::SplitHeads(ops, Proj(ops, d, h, a, 'v'), d.heads, d.d_kv);
-      if (st) llm::AppendToCache(ops, *st, static_cast<size_t>(l), k, v);
+      Tensor q = blocks::SplitHeads(ops, Proj(ops, d, h, a, 'q'), d.heads, d.d_kv);
+      Tensor k = blocks::SplitHeads(ops, Proj(ops, d, h, a, 'k'), d.heads, d.d_kv);
+      Tensor v = blocks::SplitHeads(ops, Proj(ops, d, h, a, 'v'), d.heads, d.d_kv);
+      if (st) blocks::AppendToCache(ops, *st, static_cast<size_t>(l), k, v);
       if (l == 0) {
         RelativePositionBucketOptions rb{false, d.buckets, d.max_distance};
         bias = ops.RelativePositionBias(BiasTable(ops, d, p0), q, k, offset, rb);
@@ -218,20 +223,20 @@ class T5 final : public Family {
       self.causal = true;
       self.scale = 1.0f;
       self.bias = bias;
-      Tensor o = llm::MergeHeads(ops, ops.Attention(q, k, v, self), d.heads, d.d_kv);
+      Tensor o = blocks::MergeHeads(ops, ops.Attention(q, k, v, self), d.heads, d.d_kv);
       x = ops.Add(x, Proj(ops, d, o, a, 'o'));
       // Cross-attention over the encoder output (no position bias).
       const std::string p1 = blk + ".layer.1";
       const std::string c = p1 + ".EncDecAttention";
       h = Norm(ops, d, x, p1 + ".layer_norm.weight");
-      q = llm::SplitHeads(ops, Proj(ops, d, h, c, 'q'), d.heads, d.d_kv);
-      auto [ck, cv] = llm::CrossKv(st, static_cast<size_t>(l), [&] {
-        return std::pair{llm::SplitHeads(ops, Proj(ops, d, enc, c, 'k'), d.heads, d.d_kv),
-                         llm::SplitHeads(ops, Proj(ops, d, enc, c, 'v'), d.heads, d.d_kv)};
+      q = blocks::SplitHeads(ops, Proj(ops, d, h, c, 'q'), d.heads, d.d_kv);
+      auto [ck, cv] = blocks::CrossKv(st, static_cast<size_t>(l), [&] {
+        return std::pair{blocks::SplitHeads(ops, Proj(ops, d, enc, c, 'k'), d.heads, d.d_kv),
+                         blocks::SplitHeads(ops, Proj(ops, d, enc, c, 'v'), d.heads, d.d_kv)};
       });
       AttentionOptions cross;
       cross.scale = 1.0f;
-      o = llm::MergeHeads(ops, ops.Attention(q, ck, cv, cross), d.heads, d.d_kv);
+      o = blocks::MergeHeads(ops, ops.Attention(q, ck, cv, cross), d.heads, d.d_kv);
       x = ops.Add(x, Proj(ops, d, o, c, 'o'));
       x = Ffn(ops, d, x, blk + ".layer.2");
     }

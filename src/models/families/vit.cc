@@ -12,7 +12,9 @@
 // (`classifier`, num_labels classes, not part of ViTModel's count) on the CLS token after the
 // final LayerNorm; labels [batch] in [0, num_labels).
 #include "core/errors.h"
-#include "models/families/encoder_blocks.h"
+#include "models/blocks/attention.h"
+#include "models/blocks/checks.h"
+#include "models/blocks/layers.h"
 #include "models/families/factories.h"
 
 namespace accelbench::models {
@@ -64,7 +66,7 @@ class Vit : public Family {
     Tensor x = Encode(ops, cfg, in);
     Tensor cls = ops.Reshape(ops.Slice(x, 1, 0, 1), {0, h});
     Tensor pooled =
-        ops.Act(enc::Dense(ops, cls, "pooler.dense", h, h, true, Std(cfg)), Activation::kTanh);
+        ops.Act(blocks::Dense(ops, cls, "pooler.dense", h, h, true, Std(cfg)), Activation::kTanh);
     ops.Output("last_hidden_state", x);
     ops.Output("pooler_output", pooled);
     return {{"last_hidden_state", x}, {"pooler_output", pooled}};
@@ -73,17 +75,17 @@ class Vit : public Family {
   Tensor TrainingLoss(Ops& ops, const Config& cfg, const Inputs& in) const override {
     const int64_t h = cfg.Int("hidden_size");
     Tensor cls = ops.Reshape(ops.Slice(Encode(ops, cfg, in), 1, 0, 1), {0, h});
-    Tensor logits = enc::Dense(ops, cls, "classifier", cfg.Int("num_labels"), h, true, Std(cfg));
-    return ops.CrossEntropy(logits, enc::Need(in, "labels", "vit"));
+    Tensor logits = blocks::Dense(ops, cls, "classifier", cfg.Int("num_labels"), h, true, Std(cfg));
+    return ops.CrossEntropy(logits, blocks::Require(in, "labels", "vit"));
   }
 
  private:
   static float Std(const Config& cfg) { return static_cast<float>(cfg.Real("initializer_range")); }
   static void Check(const Config& cfg) {
-    enc::RequireDivisible(cfg, "hidden_size", "num_heads");
-    enc::RequireDivisible(cfg, "image_size", "patch_size");
+    blocks::RequireDivisible(cfg, "hidden_size", "num_heads");
+    blocks::RequireDivisible(cfg, "image_size", "patch_size");
     for (auto k : {"num_layers", "intermediate_size", "num_channels", "num_labels"})
-      enc::RequirePositive(cfg, k);
+      blocks::RequirePositive(cfg, k);
   }
 
   Tensor Encode(Ops& ops, const Config& cfg, const Inputs& in) const {
@@ -93,7 +95,7 @@ class Vit : public Family {
     const int64_t grid = cfg.Int("image_size") / patch, ch = cfg.Int("num_channels");
     const auto eps = static_cast<float>(cfg.Real("layer_norm_eps"));
     const float std = Std(cfg);
-    const Tensor& pixels = enc::Need(in, "pixel_values", "vit");
+    const Tensor& pixels = blocks::Require(in, "pixel_values", "vit");
 
     Tensor w = ops.Param("embeddings.patch_embeddings.projection.weight", {h, ch, patch, patch},
                          WeightInit::Normal(std));
@@ -107,17 +109,18 @@ class Vit : public Family {
 
     for (int64_t i = 0; i < cfg.Int("num_layers"); ++i) {
       const std::string p = "encoder.layer." + std::to_string(i) + ".";
-      Tensor a = enc::SelfAttention(ops, enc::Norm(ops, x, p + "layernorm_before", h, eps),
-                                    {p + "attention.attention.query", p + "attention.attention.key",
-                                     p + "attention.attention.value", p + "attention.output.dense"},
-                                    h, heads, /*causal=*/false, Tensor());
+      Tensor n = blocks::Norm(ops, x, p + "layernorm_before", h, eps);
+      // The attention projections use initializer_range 0.02 whatever the config says.
+      Tensor a = blocks::MultiHeadAttention(
+          ops, n, n, n, p + "attention",
+          {"attention.query", "attention.key", "attention.value", "output.dense"}, h, heads, 0.02f);
       x = ops.Add(x, a);
-      Tensor m = enc::Norm(ops, x, p + "layernorm_after", h, eps);
-      m = ops.Act(enc::Dense(ops, m, p + "intermediate.dense", inter, h, true, std),
+      Tensor m = blocks::Norm(ops, x, p + "layernorm_after", h, eps);
+      m = ops.Act(blocks::Dense(ops, m, p + "intermediate.dense", inter, h, true, std),
                   Activation::kGelu);
-      x = ops.Add(x, enc::Dense(ops, m, p + "output.dense", h, inter, true, std));
+      x = ops.Add(x, blocks::Dense(ops, m, p + "output.dense", h, inter, true, std));
     }
-    return enc::Norm(ops, x, "layernorm", h, eps);
+    return blocks::Norm(ops, x, "layernorm", h, eps);
   }
 
   FamilyInfo info_{"vit",

@@ -32,9 +32,11 @@
 #include <string>
 
 #include "core/errors.h"
+#include "models/blocks/attention.h"
+#include "models/blocks/checks.h"
+#include "models/blocks/input_descs.h"
+#include "models/blocks/layers.h"
 #include "models/families/factories.h"
-#include "models/families/llm_blocks.h"
-#include "models/families/zoo2_blocks.h"
 
 namespace accelbench::models {
 namespace {
@@ -52,15 +54,15 @@ struct Wav2Vec2Dims {
         pos_kernel(c.Int("num_conv_pos_embeddings")),
         pos_groups(c.Int("num_conv_pos_embedding_groups")),
         default_samples(c.Int("default_audio_samples")),
-        kernels(zoo2::ParseIntList(c.Str("conv_kernel"), "conv_kernel")),
-        strides(zoo2::ParseIntList(c.Str("conv_stride"), "conv_stride")),
+        kernels(blocks::ParseIntList(c.Str("conv_kernel"), "conv_kernel")),
+        strides(blocks::ParseIntList(c.Str("conv_stride"), "conv_stride")),
         eps(static_cast<float>(c.Real("layer_norm_eps"))),
         std(static_cast<float>(c.Real("initializer_range"))) {
-    llm::RequireDivisible(c, "hidden_size", "num_heads");
-    llm::RequireDivisible(c, "hidden_size", "num_conv_pos_embedding_groups");
+    blocks::RequireDivisible(c, "hidden_size", "num_heads");
+    blocks::RequireDivisible(c, "hidden_size", "num_conv_pos_embedding_groups");
     for (auto key : {"conv_dim", "num_layers", "intermediate_size", "num_conv_pos_embeddings",
                      "default_audio_samples"})
-      llm::RequirePositive(c, key);
+      blocks::RequirePositive(c, key);
     if (kernels.size() != strides.size())
       throw UsageError("wav2vec2: conv_kernel and conv_stride need one entry per conv layer (" +
                        std::to_string(kernels.size()) + " vs " + std::to_string(strides.size()) +
@@ -132,18 +134,18 @@ class Wav2Vec2 final : public Family {
                        " samples are too short for the conv feature encoder; expected "
                        "input_values [batch, samples] with samples >= " +
                        std::to_string(d.MinSamples()));
-    std::vector<InputDesc> v{zoo2::FloatInput(
+    std::vector<InputDesc> v{blocks::FloatInput(
         "input_values", w, {Dim::Symbolic("samples", samples)}, InputKind::kAudioWaveform)};
     if (mode == Mode::kTraining)
-      v.push_back(zoo2::FloatInput("labels", w,
-                                   {Dim::Symbolic("frames", frames), Dim::Static(d.hidden)},
-                                   InputKind::kFeatures));
+      v.push_back(blocks::FloatInput("labels", w,
+                                     {Dim::Symbolic("frames", frames), Dim::Static(d.hidden)},
+                                     InputKind::kFeatures));
     return v;
   }
 
   Outputs Forward(Ops& ops, const Config& cfg, const Inputs& in) const override {
     Wav2Vec2Dims d(cfg);
-    const Tensor& wave = llm::Require(in, "input_values", "wav2vec2");
+    const Tensor& wave = blocks::Require(in, "input_values", "wav2vec2");
     // Feature encoder: [B, N] -> [B, conv_dim, T].
     Tensor x = ops.Unsqueeze(wave, 1);
     int64_t channels = 1;
@@ -160,13 +162,13 @@ class Wav2Vec2 final : public Family {
       channels = d.conv_dim;
     }
     x = ops.Transpose(x, {0, 2, 1});  // [B, T, conv_dim]
-    Tensor extract = zoo2::Norm(ops, x, "feature_projection.layer_norm", d.conv_dim, d.eps);
-    Tensor h = llm::Dense(ops, extract, "feature_projection.projection", d.hidden, d.conv_dim, true,
-                          d.std);
+    Tensor extract = blocks::Norm(ops, x, "feature_projection.layer_norm", d.conv_dim, d.eps);
+    Tensor h = blocks::Dense(ops, extract, "feature_projection.projection", d.hidden, d.conv_dim,
+                             true, d.std);
     // Counted as in HF; used only by SpecAugment time masking, which inference does not apply.
     ops.Param("masked_spec_embed", {d.hidden}, WeightInit::Normal(d.std));
     h = ops.Add(h, PositionEmbedding(ops, d, h));
-    h = zoo2::Norm(ops, h, "encoder.layer_norm", d.hidden, d.eps);
+    h = blocks::Norm(ops, h, "encoder.layer_norm", d.hidden, d.eps);
     for (int64_t l = 0; l < d.layers; ++l)
       h = Layer(ops, d, h, "encoder.layers." + std::to_string(l));
     return {{"last_hidden_state", h}, {"extract_features", extract}};
@@ -174,7 +176,7 @@ class Wav2Vec2 final : public Family {
 
   Tensor TrainingLoss(Ops& ops, const Config& cfg, const Inputs& in) const override {
     Tensor h = Forward(ops, cfg, in).at("last_hidden_state");
-    return ops.MeanSquaredError(h, llm::Require(in, "labels", "wav2vec2"));
+    return ops.MeanSquaredError(h, blocks::Require(in, "labels", "wav2vec2"));
   }
 
  private:
@@ -197,14 +199,14 @@ class Wav2Vec2 final : public Family {
 
   // Post-LN encoder layer.
   static Tensor Layer(Ops& ops, const Wav2Vec2Dims& d, const Tensor& x, const std::string& p) {
-    Tensor h = ops.Add(
-        x, zoo2::MultiHeadAttention(ops, x, x, x, p + ".attention", {}, d.hidden, d.heads, d.std));
-    h = zoo2::Norm(ops, h, p + ".layer_norm", d.hidden, d.eps);
+    Tensor h = ops.Add(x, blocks::MultiHeadAttention(ops, x, x, x, p + ".attention", {}, d.hidden,
+                                                     d.heads, d.std));
+    h = blocks::Norm(ops, h, p + ".layer_norm", d.hidden, d.eps);
     Tensor f =
-        llm::Dense(ops, h, p + ".feed_forward.intermediate_dense", d.ffn, d.hidden, true, d.std);
-    f = llm::Dense(ops, ops.Act(f, Activation::kGelu), p + ".feed_forward.output_dense", d.hidden,
-                   d.ffn, true, d.std);
-    return zoo2::Norm(ops, ops.Add(h, f), p + ".final_layer_norm", d.hidden, d.eps);
+        blocks::Dense(ops, h, p + ".feed_forward.intermediate_dense", d.ffn, d.hidden, true, d.std);
+    f = blocks::Dense(ops, ops.Act(f, Activation::kGelu), p + ".feed_forward.output_dense",
+                      d.hidden, d.ffn, true, d.std);
+    return blocks::Norm(ops, ops.Add(h, f), p + ".final_layer_norm", d.hidden, d.eps);
   }
 };
 

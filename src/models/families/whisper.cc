@@ -26,13 +26,17 @@
 #include <string>
 
 #include "core/errors.h"
+#include "models/blocks/attention.h"
+#include "models/blocks/checks.h"
+#include "models/blocks/input_descs.h"
+#include "models/blocks/kv_cache.h"
+#include "models/blocks/layers.h"
 #include "models/families/factories.h"
-#include "models/families/llm_blocks.h"
 
 namespace accelbench::models {
 namespace {
 
-using llm::Dense;
+using blocks::Dense;
 
 struct WhisperDims {
   int64_t vocab, d_model, enc_layers, dec_layers, heads, ffn, mels, max_source, max_target;
@@ -50,10 +54,10 @@ struct WhisperDims {
         max_target(c.Int("max_target_positions")),
         eps(static_cast<float>(c.Real("layer_norm_eps"))),
         std(static_cast<float>(c.Real("initializer_range"))) {
-    llm::RequireDivisible(c, "hidden_size", "num_heads");
+    blocks::RequireDivisible(c, "hidden_size", "num_heads");
     for (auto key : {"vocab_size", "num_layers", "num_decoder_layers", "intermediate_size",
                      "num_mel_bins", "max_source_positions", "max_target_positions"})
-      llm::RequirePositive(c, key);
+      blocks::RequirePositive(c, key);
   }
 };
 
@@ -110,30 +114,30 @@ class Whisper final : public Family {
                   Dim::Static(2 * d.max_source)};
     feats.kind = InputKind::kFeatures;
     std::vector<InputDesc> v{feats,
-                             llm::TokenIds("decoder_input_ids", w, "seq", w.seq_len, d.vocab)};
+                             blocks::TokenIds("decoder_input_ids", w, "seq", w.seq_len, d.vocab)};
     if (mode == Mode::kTraining)
-      v.push_back(llm::TokenIds("labels", w, "seq", w.seq_len, d.vocab, InputKind::kLabels));
+      v.push_back(blocks::TokenIds("labels", w, "seq", w.seq_len, d.vocab, InputKind::kLabels));
     return v;
   }
 
   Outputs Forward(Ops& ops, const Config& cfg, const Inputs& in) const override {
     WhisperDims d(cfg);
-    Tensor enc = Encode(ops, d, llm::Require(in, "input_features", "whisper"));
-    return {{"logits",
-             RunDecoder(ops, d, llm::Require(in, "decoder_input_ids", "whisper"), enc, nullptr)}};
+    Tensor enc = Encode(ops, d, blocks::Require(in, "input_features", "whisper"));
+    return {{"logits", RunDecoder(ops, d, blocks::Require(in, "decoder_input_ids", "whisper"), enc,
+                                  nullptr)}};
   }
 
   // Seq2seq cross-entropy: labels[t] is the target of decoder position t.
   Tensor TrainingLoss(Ops& ops, const Config& cfg, const Inputs& in) const override {
     Tensor logits = Forward(ops, cfg, in).at("logits");
-    return ops.CrossEntropy(logits, llm::Require(in, "labels", "whisper"));
+    return ops.CrossEntropy(logits, blocks::Require(in, "labels", "whisper"));
   }
 
   Tensor Prefill(Ops& ops, const Config& cfg, const Inputs& in, DecodeState& st) const override {
     WhisperDims d(cfg);
     st = DecodeState{};
-    st.encoder_out = Encode(ops, d, llm::Require(in, "input_features", "whisper"));
-    return RunDecoder(ops, d, llm::Require(in, "decoder_input_ids", "whisper"), st.encoder_out,
+    st.encoder_out = Encode(ops, d, blocks::Require(in, "input_features", "whisper"));
+    return RunDecoder(ops, d, blocks::Require(in, "decoder_input_ids", "whisper"), st.encoder_out,
                       &st);
   }
 
@@ -148,7 +152,7 @@ class Whisper final : public Family {
                          ops.Param(p + ".bias", {d.d_model}, WeightInit::Zeros()), d.eps);
   }
   static Tensor Heads(Ops& ops, const WhisperDims& d, const Tensor& x) {
-    return llm::SplitHeads(ops, x, d.heads, d.head_dim());
+    return blocks::SplitHeads(ops, x, d.heads, d.head_dim());
   }
   // q/v/out_proj have biases, k_proj has none.
   static Tensor Q(Ops& ops, const WhisperDims& d, const Tensor& x, const std::string& a) {
@@ -161,7 +165,7 @@ class Whisper final : public Family {
     return Heads(ops, d, Dense(ops, x, a + ".v_proj", d.d_model, d.d_model, true, d.std));
   }
   static Tensor Out(Ops& ops, const WhisperDims& d, const Tensor& heads, const std::string& a) {
-    Tensor o = llm::MergeHeads(ops, heads, d.heads, d.head_dim());
+    Tensor o = blocks::MergeHeads(ops, heads, d.heads, d.head_dim());
     return Dense(ops, o, a + ".out_proj", d.d_model, d.d_model, true, d.std);
   }
   static Tensor Ffn(Ops& ops, const WhisperDims& d, const Tensor& x, const std::string& p) {
@@ -213,7 +217,7 @@ class Whisper final : public Family {
       const std::string a = p + ".self_attn";
       Tensor h = Norm(ops, d, x, p + ".self_attn_layer_norm");
       Tensor q = Q(ops, d, h, a), k = K(ops, d, h, a), v = V(ops, d, h, a);
-      if (st) llm::AppendToCache(ops, *st, static_cast<size_t>(l), k, v);
+      if (st) blocks::AppendToCache(ops, *st, static_cast<size_t>(l), k, v);
       AttentionOptions self;
       self.causal = true;
       x = ops.Add(x, Out(ops, d, ops.Attention(q, k, v, self), a));
@@ -221,7 +225,7 @@ class Whisper final : public Family {
       const std::string c = p + ".encoder_attn";
       h = Norm(ops, d, x, p + ".encoder_attn_layer_norm");
       q = Q(ops, d, h, c);
-      auto [ck, cv] = llm::CrossKv(st, static_cast<size_t>(l), [&] {
+      auto [ck, cv] = blocks::CrossKv(st, static_cast<size_t>(l), [&] {
         return std::pair{K(ops, d, enc, c), V(ops, d, enc, c)};
       });
       x = ops.Add(x, Out(ops, d, ops.Attention(q, ck, cv, {}), c));

@@ -26,8 +26,9 @@
 #include <climits>
 
 #include "core/errors.h"
+#include "models/blocks/attention.h"
 #include "models/blocks/clip_vision.h"
-#include "models/families/encoder_blocks.h"
+#include "models/blocks/layers.h"
 #include "models/families/factories.h"
 
 namespace accelbench::models {
@@ -177,8 +178,8 @@ class Xclip final : public Family {
     text = ops.BroadcastBatch(ops.Unsqueeze(text, 0), video);  // [B, K, P]
     text = ops.Add(text, PromptGenerator(ops, text, img, d));
     // ---- scaled cosine similarity ----
-    video = enc::L2Normalize(ops, video, p);
-    text = enc::L2Normalize(ops, text, p);
+    video = blocks::L2Normalize(ops, video, p);
+    text = blocks::L2Normalize(ops, text, p);
     Tensor scale = ops.Exp(ops.Param("logit_scale", {1}, WeightInit::Constant(d.logit_scale_init)));
     Tensor sim = ops.MatMul(ops.Mul(text, scale), ops.Unsqueeze(video, 2));  // [B, K, 1]
     return ops.Reshape(sim, {0, -1});

@@ -1,4 +1,6 @@
-#include "models/blocks/common.h"
+#include "models/blocks/layers.h"
+
+#include <vector>
 
 namespace accelbench::models::blocks {
 
@@ -14,12 +16,15 @@ Tensor Norm(Ops& ops, const Tensor& x, const std::string& prefix, int64_t dim, f
                        ops.Param(prefix + ".bias", {dim}, WeightInit::Zeros()), eps);
 }
 
-Tensor SplitHeads(Ops& ops, const Tensor& x, int64_t heads, int64_t head_dim) {
-  return ops.Transpose(ops.Reshape(x, {0, 0, heads, head_dim}), {0, 2, 1, 3});
+Tensor L2Normalize(Ops& ops, const Tensor& x, int64_t dim) {
+  Tensor sq = ops.Scale(ops.Mean(ops.Pow(x, 2.0f), {-1}, true), static_cast<float>(dim));
+  return ops.Div(x, ops.Sqrt(sq));
 }
 
-Tensor MergeHeads(Ops& ops, const Tensor& x, int64_t heads, int64_t head_dim) {
-  return ops.Reshape(ops.Transpose(x, {0, 2, 1, 3}), {0, 0, heads * head_dim});
+Tensor MeanAll(Ops& ops, const Tensor& x, int64_t rank) {
+  std::vector<int64_t> axes;
+  for (int64_t a = 0; a < rank; ++a) axes.push_back(a);
+  return ops.Mean(x, axes, false);
 }
 
 }  // namespace accelbench::models::blocks

@@ -1,0 +1,32 @@
+#pragma once
+// The KV cache of generative families, kept in DecodeState: self-attention keys/values appended
+// per step, cross-attention keys/values computed once at prefill.
+#include <cstddef>
+#include <utility>
+
+#include "models/family.h"
+#include "models/ops.h"
+
+namespace accelbench::models::blocks {
+
+// Appends this step's keys/values [B, Hkv, S, D] to layer `layer`'s self-attention cache in `st`
+// (created on first use) and replaces k, v by the full cached keys/values.
+void AppendToCache(Ops& ops, DecodeState& st, size_t layer, Tensor& k, Tensor& v);
+
+// Cross-attention K/V of decoder layer `layer`: taken from st->cross_k/cross_v when cached there,
+// else made by `make()` (returning {k, v}) and cached when st is non-null.
+template <typename MakeKv>
+std::pair<Tensor, Tensor> CrossKv(DecodeState* st, size_t layer, MakeKv make) {
+  if (st && st->cross_k.size() > layer && st->cross_k[layer])
+    return {st->cross_k[layer], st->cross_v[layer]};
+  auto kv = make();
+  if (st) {
+    if (st->cross_k.size() <= layer) st->cross_k.resize(layer + 1);
+    if (st->cross_v.size() <= layer) st->cross_v.resize(layer + 1);
+    st->cross_k[layer] = kv.first;
+    st->cross_v[layer] = kv.second;
+  }
+  return kv;
+}
+
+}  // namespace accelbench::models::blocks
