@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/browser/browser_probe.h"
 #include "cli/command.h"
 #include "core/errors.h"
 #include "hardware/capabilities.h"
@@ -19,6 +20,7 @@ struct DetectArgs {
   std::string format = "table";
   double probe_timeout_s = 5.0;
   std::vector<std::string> libraries;  // KEY=PATH
+  bool browser = false;                // probe webgpu/webnn/wasm in headless Chromium
 };
 
 std::string Gib(std::optional<int64_t> bytes) {
@@ -112,6 +114,7 @@ int Run(const DetectArgs& a) {
     }
     o.library_overrides[key] = kv.substr(eq + 1);
   }
+  if (a.browser) o.browser_probe = backends::browser::ProbeBrowserPlatforms;
   const auto report = hardware::Detect(o);
   for (const auto& w : report.env.warnings) std::cerr << "warning: " << w << "\n";
   if (a.format == "json") {
@@ -141,6 +144,8 @@ void AddDetectCommand(CLI::App& app, Action& action) {
                   "nvml, cuda, rocm_smi, hip, openvino, qnn_htp or qnn_cpu. Also settable as "
                   "ACCELBENCH_<KEY>_LIBRARY")
       ->take_all();
+  cmd->add_flag("--browser", args->browser,
+                "Also probe the web platforms (webgpu, webnn, wasm) in headless Chromium");
   cmd->callback([&action, args] { action = [args] { return Run(*args); }; });
 }
 

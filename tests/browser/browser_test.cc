@@ -7,11 +7,13 @@
 // different order than the CPU kernels).
 #include <dirent.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -200,6 +202,45 @@ TEST(BrowserPage, RunOnnxReportsAFailedRunAsRuntimeError) {
   br::BrowserRunOptions o;
   o.ep = "cuda";
   EXPECT_THROW(br::RunOnnxInBrowser("/nonexistent.onnx", {}, o), UsageError);
+}
+
+// Runs a shell command, returning its stdout and exit code.
+std::pair<std::string, int> Shell(const std::string& cmd) {
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return {"", -1};
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  const int st = pclose(p);
+  return {out, WIFEXITED(st) ? WEXITSTATUS(st) : -1};
+}
+
+TEST(BrowserCli, DetectBrowserShowsWebPlatforms) {
+  const char* bin = std::getenv("ACCELBENCH_BIN");
+  if (!bin || !*bin) GTEST_SKIP() << "ACCELBENCH_BIN not set (run under ctest)";
+  if (!HaveChromium()) GTEST_SKIP() << "chromium is not installed";
+  auto [out, rc] = Shell(std::string("'") + bin + "' detect --browser --format json 2>/dev/null");
+  ASSERT_EQ(rc, 0) << out;
+  const auto j = nlohmann::json::parse(out);
+  std::map<std::string, nlohmann::json> web;
+  for (const auto& p : j.at("platforms")) {
+    const std::string kind = p.at("kind");
+    if (kind == "webgpu" || kind == "webnn" || kind == "wasm") web[kind] = p;
+  }
+  ASSERT_EQ(web.size(), 3u) << out;
+  for (const auto& [k, p] : web) {
+    EXPECT_EQ(p.dump().find("probe requires the browser backend"), std::string::npos) << k;
+    if (!p.at("available").get<bool>())
+      EXPECT_FALSE(p.at("reason").get<std::string>().empty()) << k;
+  }
+  EXPECT_TRUE(web["wasm"].at("available").get<bool>());
+  // Without Chromium: unavailable with "install chromium", and no hang.
+  auto [out2, rc2] = Shell("ACCELBENCH_CHROMIUM=/nonexistent '" + std::string(bin) +
+                           "' detect --browser --format csv 2>/dev/null");
+  ASSERT_EQ(rc2, 0) << out2;
+  int n = 0;
+  for (size_t pos = 0; (pos = out2.find("install chromium", pos)) != std::string::npos; ++pos) ++n;
+  EXPECT_EQ(n, 3) << out2;
 }
 
 #ifdef ACCELBENCH_BROWSER_PARITY
