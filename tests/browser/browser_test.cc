@@ -302,6 +302,72 @@ TEST_P(BrowserParity, BertTinyMatchesTorch) {
   }
 }
 
+// A tiny exported bert with its inputs, for the protocol and WebNN tests.
+struct TinyBert {
+  std::string dir, path;
+  std::map<std::string, models::HostTensor, std::less<>> inputs;
+  TinyBert() {
+    const auto& family = models::FindFamily("bert");
+    const auto cfg = family.FindPreset("tiny").config;
+    models::Workload w;
+    w.batch = 1;
+    w.seq_len = 4;
+    char tmpl[] = "/tmp/accelbench-browser-test-XXXXXX";
+    if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+    dir = tmpl;
+    path = dir + "/bert.onnx";
+    models::ExportOnnx(family, cfg, w, path);
+    inputs = models::GenerateInputs(family.InputsFor(cfg, w, Mode::kInference), 3);
+  }
+  ~TinyBert() { std::filesystem::remove_all(dir); }
+};
+
+TEST(BrowserProtocol, BudgetStopsTheLoop) {
+  if (!HaveChromium()) GTEST_SKIP() << "chromium is not installed";
+  TinyBert m;
+  br::BrowserRunOptions o;
+  o.ep = "wasm";
+  o.threads = 1;
+  o.protocol.warmup = 2;
+  o.protocol.min_iterations = 1000000;
+  o.protocol.max_iterations = 1000000;
+  o.protocol.budget_ms = 300;
+  o.timeout = 120s;
+  const auto r = br::RunOnnxInBrowser(m.path, m.inputs, o);
+  EXPECT_EQ(r.stop, "budget");
+  EXPECT_EQ(r.warmup_ms.size(), 2u);
+  ASSERT_FALSE(r.samples_ms.empty());
+  double total = 0;
+  for (double s : r.samples_ms) total += s;
+  EXPECT_GE(total, 300.0);
+  EXPECT_LT(r.samples_ms.size(), 1000000u);
+  EXPECT_EQ(r.meta.at("wasm_threads").get<int>(), 1);
+}
+
+TEST(BrowserProtocol, WebNnRunFailsWithTheBrowsersReasonWhereUnsupported) {
+  if (!HaveChromium()) GTEST_SKIP() << "chromium is not installed";
+  const auto probe = br::RunBrowserProbe(60s);
+  TinyBert m;
+  br::BrowserRunOptions o;
+  o.ep = "webnn";
+  o.webnn_device_type = "cpu";
+  o.timeout = 60s;
+  if (probe.at("webnn").at("available").get<bool>()) {
+    const auto r = br::RunOnnxInBrowser(m.path, m.inputs, o);
+    EXPECT_FALSE(r.samples_ms.empty());
+    return;
+  }
+  try {
+    br::RunOnnxInBrowser(m.path, m.inputs, o);
+    ADD_FAILURE() << "a WebNN run succeeded although the probe found no WebNN context";
+  } catch (const RuntimeError& e) {
+    const std::string msg = e.what();
+    std::printf("[webnn] %s\n", msg.c_str());
+    EXPECT_NE(msg.find("webnn"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("did not answer"), std::string::npos) << msg;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Eps, BrowserParity, testing::Values("wasm", "webgpu"));
 #endif
 
