@@ -198,6 +198,42 @@ TEST(BrowserPage, PageThatThrowsOrHangsTimesOutAndLeavesNoBrowser) {
   }
 }
 
+// A fake browser (a shell script) stands for Chromium crashing at start, and for a browser whose
+// child processes hang: the whole process group must be gone after RunPage.
+TEST(BrowserPage, CrashingOrHangingBrowserProcessIsCleanedUp) {
+  char tmpl[] = "/tmp/accelbench-fake-browser-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  const std::string crash = dir + "/crash.sh", hang = dir + "/hang.sh";
+  std::ofstream(crash) << "#!/bin/sh\nexit 1\n";
+  // The forked subshell keeps the script's argv (with --user-data-dir=...), so it is found in
+  // /proc; it ignores SIGTERM, only SIGKILL to the group ends it.
+  std::ofstream(hang)
+      << "#!/bin/bash\ntrap '' TERM\n( trap '' TERM; while true; do sleep 0.2; done ) &\nwait\n";
+  std::filesystem::permissions(crash, std::filesystem::perms::owner_all);
+  std::filesystem::permissions(hang, std::filesystem::perms::owner_all);
+  {
+    br::PageRequest req;
+    req.chromium = crash;
+    req.timeout = 20s;
+    const auto r = br::RunPage(req);
+    EXPECT_FALSE(r.ok);
+    EXPECT_NE(r.error.find("browser exited before the page answered"), std::string::npos)
+        << r.error;
+    EXPECT_LT(r.wall_ms, 10000);
+  }
+  {
+    br::PageRequest req;
+    req.chromium = hang;
+    req.timeout = 2s;
+    const auto r = br::RunPage(req);
+    EXPECT_FALSE(r.ok);
+    EXPECT_NE(r.error.find("did not answer within 2000 ms"), std::string::npos) << r.error;
+    EXPECT_EQ(LeftoverProcesses(r.profile_dir), 0);
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(BrowserPage, RunOnnxReportsAFailedRunAsRuntimeError) {
   br::BrowserRunOptions o;
   o.ep = "cuda";
