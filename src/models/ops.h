@@ -157,12 +157,8 @@ class Ops {
   // Concrete size of x along axis for this run (a symbolic dim reports its current size). For
   // host-side bookkeeping only, never baked into shapes: generative families use it to advance
   // DecodeState::length (the KV-cache length, which feeds Rotary/Positions offsets). Every
-  // lowering knows its shapes; the default only exists so that adding it broke no build.
-  virtual int64_t SizeOf(const Tensor& x, int64_t axis) {
-    (void)x;
-    (void)axis;
-    throw std::logic_error("Ops::SizeOf is not implemented by this lowering");
-  }
+  // lowering knows its shapes.
+  virtual int64_t SizeOf(const Tensor& x, int64_t axis) = 0;
 
   // ---- losses (training; lowerings that cannot train throw UnsupportedError) ----
   // logits [N, C] (or [B, S, C]) and int64 labels [N] (or [B, S]); mean over elements.
