@@ -12,8 +12,6 @@ void AddPendingCommands(CLI::App& app, Action& action) {
     const char* help;
   };
   static const Pending kPending[] = {
-      {"compare", "Compare platforms, precisions and batch sizes (speedup vs CPU)"},
-      {"report", "Write the HTML report with charts"},
       {"predict", "Predict performance of untested configurations"},
       {"recommend", "Recommend hardware, precision and batch size"},
       {"regress", "Detect performance regressions between runs"},

@@ -17,6 +17,8 @@ void AddDetectCommand(CLI::App& app, Action& action);
 void AddModelsCommand(CLI::App& app, Action& action);
 void AddRunCommand(CLI::App& app, Action& action);
 void AddDbCommand(CLI::App& app, Action& action);
+void AddCompareCommand(CLI::App& app, Action& action);  // cmd_compare.cc
+void AddReportCommand(CLI::App& app, Action& action);   // cmd_report.cc
 // `models export` (ONNX lowering), attached to the `models` command by cmd_models.cc.
 void AddModelsExportSubcommand(CLI::App& models_cmd, Action& action);
 // `models --matrix` (cmd_models_matrix.cc): adds --matrix and its filters (--family, --platform,

@@ -29,6 +29,8 @@ int Main(int argc, char** argv) {
   AddModelsCommand(app, action);
   AddRunCommand(app, action);
   AddDbCommand(app, action);
+  AddCompareCommand(app, action);
+  AddReportCommand(app, action);
   AddPendingCommands(app, action);
   try {
     app.parse(argc, argv);

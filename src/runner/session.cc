@@ -9,6 +9,7 @@
 #include "core/errors.h"
 #include "hardware/capabilities.h"
 #include "hardware/hardware.h"
+#include "report/html_report.h"
 #include "report/reporter.h"
 #include "runner/default_suite.h"
 #include "runner/test_double.h"
@@ -200,7 +201,14 @@ int RunCommand(const RunCommandOptions& opt) {
   std::cout.flush();
   std::cerr << "results: " << opt.db_path << " (run " << run_id << ", " << records.size()
             << " results)\n";
-  if (!opt.report_file.empty()) std::cerr << "report: not implemented yet\n";
+  if (!opt.report_file.empty()) {
+    if (records.empty()) {
+      std::cerr << "report: no results in this run; " << opt.report_file << " not written\n";
+    } else {
+      report::WriteHtmlReport(db, f, opt.report_file);
+      std::cerr << "report: " << opt.report_file << "\n";
+    }
+  }
   if (outcome.interrupted) {
     std::cerr << "interrupted: continue with `accelbench run --resume " << run_id << " --db "
               << opt.db_path << "`\n";

@@ -17,7 +17,11 @@ echo "$LAST" | grep -Eq "^accelbench [0-9]+\.[0-9]+\.[0-9]+ \(commit [0-9a-f]+|u
 expect 2 "no subcommand" -- "$bin"
 expect 2 "unknown subcommand" -- "$bin" frobnicate
 expect 2 "unknown flag" -- "$bin" --frobnicate
-for c in compare report predict recommend regress serve; do
+for c in compare report; do
+  expect 0 "$c --help" -- "$bin" $c --help
+done
+expect 2 "compare bad --baseline" -- "$bin" compare --baseline gpu=1 --db /nonexistent.duckdb
+for c in predict recommend regress serve; do
   expect 2 "$c pending" -- "$bin" $c
   echo "$LAST" | grep -q "not implemented yet" || { echo "FAIL: $c message"; fail=1; }
   expect 0 "$c --help" -- "$bin" $c --help

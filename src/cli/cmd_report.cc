@@ -1,0 +1,42 @@
+// accelbench report: one self-contained HTML file with charts, tables and each run's environment.
+#include <iostream>
+
+#include "cli/command.h"
+#include "core/errors.h"
+#include "report/html_report.h"
+#include "store/database.h"
+
+namespace accelbench::cli {
+
+void AddResultFilterOptions(CLI::App& cmd, store::ResultFilter& f, std::string& db,
+                            double& lock_timeout_s);  // cmd_compare.cc
+
+namespace {
+struct ReportFlags {
+  std::string db = "accelbench.duckdb";
+  double lock_timeout_s = 30;
+  std::string output = "accelbench-report.html";
+};
+}  // namespace
+
+void AddReportCommand(CLI::App& app, Action& action) {
+  auto* cmd = app.add_subcommand("report", "Write the self-contained HTML report with charts");
+  auto flags = std::make_shared<ReportFlags>();
+  auto filter = std::make_shared<store::ResultFilter>();
+  AddResultFilterOptions(*cmd, *filter, flags->db, flags->lock_timeout_s);
+  cmd->add_option("-o,--output", flags->output, "HTML file to write")
+      ->default_val("accelbench-report.html");
+  cmd->callback([&action, flags, filter] {
+    action = [flags, filter] {
+      auto db = store::Database::Open(flags->db,
+                                      {.read_only = true, .lock_timeout_s = flags->lock_timeout_s});
+      store::ResultFilter f = *filter;
+      f.latest_only = true;
+      size_t n = report::WriteHtmlReport(db, f, flags->output);
+      std::cerr << "report: wrote " << flags->output << " (" << n << " results)\n";
+      return 0;
+    };
+  });
+}
+
+}  // namespace accelbench::cli

@@ -1,0 +1,98 @@
+// Opens an accelbench HTML report in headless Chromium through the DevTools protocol (over
+// --remote-debugging-pipe; no npm dependencies), waits until the page's #render-status leaves
+// "pending", and prints one JSON object: the status, the per-chart mark counts, console errors,
+// and the result table cells (data-field -> data-exact per row). Optionally writes a PNG
+// screenshot of the whole page. Usage: node render_check.js REPORT.html [SCREENSHOT.png]
+'use strict';
+const { spawn } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const [html, png] = process.argv.slice(2);
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'accelbench-chromium-'));
+const chrome = spawn('/usr/lib/chromium/chromium', [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--remote-debugging-pipe', `--user-data-dir=${profile}`, 'about:blank'],
+  { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
+const toChrome = chrome.stdio[3], fromChrome = chrome.stdio[4];
+let nextId = 1, buf = Buffer.alloc(0);
+const waiting = new Map();
+const consoleErrors = [];
+fromChrome.on('data', chunk => {
+  buf = Buffer.concat([buf, chunk]);
+  let end;
+  while ((end = buf.indexOf(0)) >= 0) {
+    const msg = JSON.parse(buf.subarray(0, end).toString());
+    buf = buf.subarray(end + 1);
+    if (msg.id && waiting.has(msg.id)) {
+      const { resolve, reject } = waiting.get(msg.id);
+      waiting.delete(msg.id);
+      msg.error ? reject(new Error(JSON.stringify(msg.error))) : resolve(msg.result);
+    } else if (msg.method === 'Runtime.exceptionThrown') {
+      consoleErrors.push(msg.params.exceptionDetails.text + ' ' +
+        JSON.stringify(msg.params.exceptionDetails.exception?.description || ''));
+    } else if (msg.method === 'Runtime.consoleAPICalled' &&
+               (msg.params.type === 'error' || msg.params.type === 'warning')) {
+      consoleErrors.push(msg.params.type + ': ' + msg.params.args.map(a => a.value ?? a.description).join(' '));
+    }
+  }
+});
+function send(method, params = {}, sessionId) {
+  const id = nextId++;
+  const msg = { id, method, params };
+  if (sessionId) msg.sessionId = sessionId;
+  toChrome.write(JSON.stringify(msg) + '\0');
+  return new Promise((resolve, reject) => waiting.set(id, { resolve, reject }));
+}
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+
+async function main() {
+  const { targetId } = await send('Target.createTarget', { url: 'about:blank' });
+  const { sessionId } = await send('Target.attachToTarget', { targetId, flatten: true });
+  await send('Runtime.enable', {}, sessionId);
+  await send('Page.enable', {}, sessionId);
+  await send('Emulation.setDeviceMetricsOverride',
+             { width: 1400, height: 1000, deviceScaleFactor: 1, mobile: false }, sessionId);
+  await send('Page.navigate', { url: 'file://' + path.resolve(html) }, sessionId);
+  const evaluate = async expr => (await send('Runtime.evaluate',
+      { expression: expr, returnByValue: true }, sessionId)).result.value;
+  let status = 'pending';
+  for (let i = 0; i < 600 && (status === 'pending' || status === undefined || status === null) &&
+       !(i > 20 && consoleErrors.length); ++i) {
+    await sleep(100);
+    status = await evaluate("document.getElementById('render-status') && document.getElementById('render-status').dataset.status");
+  }
+  const out = await evaluate(`(() => {
+    const s = document.getElementById('render-status');
+    const rows = [...document.querySelectorAll('#results tbody tr')].map(tr => {
+      const o = {result_id: tr.dataset.resultId};
+      tr.querySelectorAll('td[data-field]').forEach(td => o[td.dataset.field] = td.dataset.exact);
+      return o;
+    });
+    return {status: s.dataset.status, charts: JSON.parse(s.dataset.charts || '{}'),
+            errors: JSON.parse(s.dataset.errors || '[]'),
+            omitted: [...document.querySelectorAll('[data-omitted]')].map(e => e.dataset.omitted),
+            rows};
+  })()`);
+  out.console_errors = consoleErrors;
+  if (png) {
+    const { contentSize } = await send('Page.getLayoutMetrics', {}, sessionId);
+    const shot = await send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true,
+      clip: { x: 0, y: 0, width: contentSize.width, height: Math.min(contentSize.height, 6000), scale: 1 } }, sessionId);
+    fs.writeFileSync(png, Buffer.from(shot.data, 'base64'));
+  }
+  console.log(JSON.stringify(out));
+}
+const timer = setTimeout(() => { console.error('render_check: timed out'); chrome.kill(); process.exit(2); }, 90000);
+// Stops Chromium, waits for it to exit, then removes its profile directory.
+function finish(code) {
+  clearTimeout(timer);
+  chrome.once('exit', () => {
+    try { fs.rmSync(profile, { recursive: true, force: true }); } catch (e) { /* best effort */ }
+    process.exit(code);
+  });
+  chrome.kill();
+}
+main().then(() => finish(0), e => { console.error('render_check: ' + e.message); finish(2); });

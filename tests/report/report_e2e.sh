@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# accelbench report end to end: a real tiny run (bert tiny, batch 1 and 2, CPU) into a temp DB,
+# the HTML report rendered in headless Chromium (render_check.js, DevTools over a pipe): every
+# chart rendered with marks and no console errors, the result table equals the database; then
+# `compare` on the same DB, and empty DB / filters matching nothing -> exit 1, no file written.
+set -euo pipefail
+BIN=${1:?usage: report_e2e.sh ACCELBENCH_BIN}
+HERE=$(cd "$(dirname "$0")" && pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$BIN" run --models bert --preset tiny --batch 1,2 --db "$T/r.duckdb" --min-iterations 5 \
+  --min-time 0.2 --warmup-max 3 --report "$T/run.html" >"$T/run.out" 2>"$T/run.err" ||
+  { cat "$T/run.err" >&2; fail "tiny run failed"; }
+[ -s "$T/run.html" ] || fail "run --report wrote no report"
+
+"$BIN" report --db "$T/r.duckdb" -o "$T/r.html" 2>"$T/report.err" || fail "report failed: $(cat "$T/report.err")"
+node "$HERE/render_check.js" "$T/r.html" "$T/r.png" >"$T/render.json" || fail "render_check failed"
+[ -s "$T/r.png" ] || fail "no screenshot"
+"$BIN" db query --db "$T/r.duckdb" --format json \
+  "SELECT result_id, batch, lat_p50_ms, lat_p99_ms, throughput, peak_rss_mb, status FROM results" \
+  >"$T/db.json"
+node - "$T/render.json" "$T/db.json" <<'JS' || fail "report does not match the database"
+const fs = require('fs');
+const r = JSON.parse(fs.readFileSync(process.argv[2]));
+const db = JSON.parse(fs.readFileSync(process.argv[3]));
+const bad = m => { console.error(m); process.exit(1); };
+if (r.status !== 'ok') bad('render status ' + r.status + ' ' + JSON.stringify(r.errors));
+if (r.console_errors.length) bad('console errors: ' + JSON.stringify(r.console_errors));
+for (const id of ['throughput', 'latency', 'memory', 'batch_scaling'])
+  if (!(r.charts[id] > 0)) bad('chart ' + id + ' has no marks: ' + JSON.stringify(r.charts));
+for (const [id, n] of Object.entries(r.charts)) if (!(n > 0)) bad('chart ' + id + ' empty');
+if (r.rows.length !== db.length || db.length !== 2) bad(`rows: report ${r.rows.length}, db ${db.length}`);
+for (const d of db) {
+  const row = r.rows.find(x => x.result_id === d.result_id);
+  if (!row) bad('result ' + d.result_id + ' missing from the table');
+  for (const k of ['batch', 'lat_p50_ms', 'lat_p99_ms', 'throughput', 'peak_rss_mb'])
+    if (Number(row[k]) !== Number(d[k])) bad(`${k}: report ${row[k]} != db ${d[k]}`);
+  if (row.status !== d.status) bad('status differs');
+}
+JS
+
+"$BIN" compare --db "$T/r.duckdb" --format csv >"$T/cmp.csv" || fail "compare failed"
+grep -q '^batch_scaling,bert,tiny,inference,2,' "$T/cmp.csv" || fail "compare lacks batch scaling: $(cat "$T/cmp.csv")"
+
+# filters matching nothing, and an empty database: exit 1, nothing written
+set +e
+"$BIN" report --db "$T/r.duckdb" --model nosuchmodel -o "$T/none.html" 2>"$T/none.err"; rc=$?
+set -e
+[ "$rc" = 1 ] || fail "filter matching nothing: exit $rc, want 1"
+grep -q "no results" "$T/none.err" || fail "unclear message: $(cat "$T/none.err")"
+[ ! -e "$T/none.html" ] || fail "report written for no results"
+: >"$T/empty.jsonl"
+"$BIN" db import "$T/empty.jsonl" --db "$T/empty.duckdb" >/dev/null 2>&1
+set +e
+"$BIN" report --db "$T/empty.duckdb" -o "$T/empty.html" 2>/dev/null; rc=$?
+"$BIN" compare --db "$T/empty.duckdb" >/dev/null 2>&1; rc2=$?
+set -e
+[ "$rc" = 1 ] && [ "$rc2" = 1 ] || fail "empty database: report exit $rc, compare exit $rc2, want 1"
+[ ! -e "$T/empty.html" ] || fail "report written for an empty database"
+if [ -n "${ACCELBENCH_KEEP_REPORT:-}" ]; then cp "$T/r.html" "$T/r.png" "$ACCELBENCH_KEEP_REPORT/"; fi
+echo "report_e2e: ok"
