@@ -16,6 +16,7 @@ struct ReportFlags {
   std::string db = "accelbench.duckdb";
   double lock_timeout_s = 30;
   std::string output = "accelbench-report.html";
+  std::string png_dir;
 };
 }  // namespace
 
@@ -26,6 +27,8 @@ void AddReportCommand(CLI::App& app, Action& action) {
   AddResultFilterOptions(*cmd, *filter, flags->db, flags->lock_timeout_s);
   cmd->add_option("-o,--output", flags->output, "HTML file to write")
       ->default_val("accelbench-report.html");
+  cmd->add_option("--png", flags->png_dir,
+                  "Also write one PNG per chart into this directory (headless Chromium)");
   cmd->callback([&action, flags, filter] {
     action = [flags, filter] {
       auto db = store::Database::Open(flags->db,
@@ -34,6 +37,10 @@ void AddReportCommand(CLI::App& app, Action& action) {
       f.latest_only = true;
       size_t n = report::WriteHtmlReport(db, f, flags->output);
       std::cerr << "report: wrote " << flags->output << " (" << n << " results)\n";
+      if (!flags->png_dir.empty()) {
+        auto pngs = report::WriteChartPngs(flags->output, flags->png_dir);
+        std::cerr << "report: wrote " << pngs.size() << " PNG(s) into " << flags->png_dir << "\n";
+      }
       return 0;
     };
   });

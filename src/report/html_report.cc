@@ -2,15 +2,20 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/errors.h"
 #include "report/reporter.h"
 
+#ifndef ACCELBENCH_RENDER_SCRIPT
+#define ACCELBENCH_RENDER_SCRIPT ""
+#endif
 #ifndef ACCELBENCH_VEGA_DIR
 #define ACCELBENCH_VEGA_DIR ""
 #endif
@@ -235,6 +240,31 @@ size_t WriteHtmlReport(store::Database& db, const store::ResultFilter& filter,
   }
   std::filesystem::rename(tmp, path);
   return in.results.size();
+}
+
+std::vector<std::string> WriteChartPngs(const std::string& html_path, const std::string& dir) {
+  std::string script = ACCELBENCH_RENDER_SCRIPT;
+  if (const char* e = std::getenv("ACCELBENCH_RENDER_SCRIPT"); e && *e) script = e;
+  if (script.empty() || !std::filesystem::exists(script))
+    throw RuntimeError("render script not found: '" + script + "' (set ACCELBENCH_RENDER_SCRIPT)");
+  auto quote = [](const std::string& s) {
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+  };
+  std::string cmd =
+      "node " + quote(script) + " " + quote(html_path) + " - --charts-dir " + quote(dir) + " 2>&1";
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
+  if (!pipe) throw RuntimeError("cannot run node for --png");
+  std::string out;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, pipe.get())) out.append(buf, n);
+  int rc = pclose(pipe.release());
+  auto j = nlohmann::json::parse(out.substr(0, out.find('\n')), nullptr, false);
+  if (rc != 0 || j.is_discarded() || j.value("status", "") != "ok" || !j.contains("pngs"))
+    throw RuntimeError("--png: rendering in headless Chromium failed: " +
+                       out.substr(0, out.find_first_of("\n", 400)));
+  return j["pngs"].get<std::vector<std::string>>();
 }
 
 }  // namespace accelbench::report

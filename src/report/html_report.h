@@ -38,4 +38,9 @@ std::string RenderHtmlReport(const HtmlReportInput& in, const std::string& title
 size_t WriteHtmlReport(store::Database& db, const store::ResultFilter& filter,
                        const std::string& path);
 
+// Renders the report at `html_path` in headless Chromium (render_html.js under node) and writes
+// one PNG per chart into `dir`. RuntimeError when Chromium/node fail or a chart does not render.
+// Returns the PNG paths.
+std::vector<std::string> WriteChartPngs(const std::string& html_path, const std::string& dir);
+
 }  // namespace accelbench::report

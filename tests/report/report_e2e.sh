@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # accelbench report end to end: a real tiny run (bert tiny, batch 1 and 2, CPU) into a temp DB,
-# the HTML report rendered in headless Chromium (render_check.js, DevTools over a pipe): every
+# the HTML report rendered in headless Chromium (src/report/render_html.js, DevTools over a pipe): every
 # chart rendered with marks and no console errors, the result table equals the database; then
 # `compare` on the same DB, and empty DB / filters matching nothing -> exit 1, no file written.
 set -euo pipefail
@@ -15,8 +15,13 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
   { cat "$T/run.err" >&2; fail "tiny run failed"; }
 [ -s "$T/run.html" ] || fail "run --report wrote no report"
 
-"$BIN" report --db "$T/r.duckdb" -o "$T/r.html" 2>"$T/report.err" || fail "report failed: $(cat "$T/report.err")"
-node "$HERE/render_check.js" "$T/r.html" "$T/r.png" >"$T/render.json" || fail "render_check failed"
+"$BIN" report --db "$T/r.duckdb" -o "$T/r.html" --png "$T/png" 2>"$T/report.err" ||
+  fail "report failed: $(cat "$T/report.err")"
+for c in throughput latency memory batch_scaling; do
+  head -c 8 "$T/png/$c.png" | od -An -tx1 | grep -q "89 50 4e 47 0d 0a 1a 0a" || fail "no PNG for $c"
+  [ "$(stat -c %s "$T/png/$c.png")" -gt 2000 ] || fail "PNG for $c is tiny"
+done
+node "$HERE/../../src/report/render_html.js" "$T/r.html" "$T/r.png" >"$T/render.json" || fail "render_html failed"
 [ -s "$T/r.png" ] || fail "no screenshot"
 "$BIN" db query --db "$T/r.duckdb" --format json \
   "SELECT result_id, batch, lat_p50_ms, lat_p99_ms, throughput, peak_rss_mb, status FROM results" \
@@ -59,5 +64,5 @@ set +e
 set -e
 [ "$rc" = 1 ] && [ "$rc2" = 1 ] || fail "empty database: report exit $rc, compare exit $rc2, want 1"
 [ ! -e "$T/empty.html" ] || fail "report written for an empty database"
-if [ -n "${ACCELBENCH_KEEP_REPORT:-}" ]; then cp "$T/r.html" "$T/r.png" "$ACCELBENCH_KEEP_REPORT/"; fi
+if [ -n "${ACCELBENCH_KEEP_REPORT:-}" ]; then cp -r "$T/r.html" "$T/r.png" "$T/png" "$ACCELBENCH_KEEP_REPORT/"; fi
 echo "report_e2e: ok"

@@ -2,14 +2,20 @@
 // --remote-debugging-pipe; no npm dependencies), waits until the page's #render-status leaves
 // "pending", and prints one JSON object: the status, the per-chart mark counts, console errors,
 // and the result table cells (data-field -> data-exact per row). Optionally writes a PNG
-// screenshot of the whole page. Usage: node render_check.js REPORT.html [SCREENSHOT.png]
+// screenshot of the whole page, and with --charts-dir DIR one PNG per chart (DIR/<chart id>.png).
+// Used by `accelbench report --png DIR` and by tests/report/report_e2e.sh.
+// Usage: node render_html.js REPORT.html [SCREENSHOT.png|-] [--charts-dir DIR]
 'use strict';
 const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const [html, png] = process.argv.slice(2);
+const args = process.argv.slice(2);
+let chartsDir = null;
+const di = args.indexOf('--charts-dir');
+if (di >= 0) { chartsDir = args[di + 1]; args.splice(di, 2); }
+const html = args[0], png = args[1] && args[1] !== '-' ? args[1] : null;
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'accelbench-chromium-'));
 const chrome = spawn('/usr/lib/chromium/chromium', [
   '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -82,6 +88,22 @@ async function main() {
     const shot = await send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true,
       clip: { x: 0, y: 0, width: contentSize.width, height: Math.min(contentSize.height, 6000), scale: 1 } }, sessionId);
     fs.writeFileSync(png, Buffer.from(shot.data, 'base64'));
+  }
+  if (chartsDir && out.status === 'ok') {
+    fs.mkdirSync(chartsDir, { recursive: true });
+    const boxes = await evaluate(`[...document.querySelectorAll('.chart')].map(e => {
+      const r = e.getBoundingClientRect();
+      return {id: e.id.replace(/^chart-/, ''), x: r.left + scrollX, y: r.top + scrollY,
+              width: Math.ceil(r.width), height: Math.ceil(r.height)};
+    })`);
+    out.pngs = [];
+    for (const b of boxes) {
+      const shot = await send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true,
+        clip: { x: b.x, y: b.y, width: b.width, height: b.height, scale: 1 } }, sessionId);
+      const file = path.join(chartsDir, b.id + '.png');
+      fs.writeFileSync(file, Buffer.from(shot.data, 'base64'));
+      out.pngs.push(file);
+    }
   }
   console.log(JSON.stringify(out));
 }
