@@ -5,12 +5,13 @@
 namespace accelbench::models::blocks {
 
 Tensor ClipAttention(Ops& ops, const Tensor& x, const std::string& prefix, const ClipDims& d,
-                     bool causal) {
+                     bool causal, const Tensor& key_padding_mask) {
   if (d.heads <= 0 || d.hidden % d.heads != 0)
     throw UsageError("hidden size " + std::to_string(d.hidden) +
                      " must be divisible by the number of heads " + std::to_string(d.heads));
   AttentionOptions opt;
   opt.causal = causal;
+  opt.key_padding_mask = key_padding_mask;
   return MultiHeadAttention(ops, x, x, x, prefix, AttentionNames{}, d.hidden, d.heads, d.std, opt);
 }
 
@@ -20,9 +21,9 @@ Tensor ClipMlp(Ops& ops, const Tensor& x, const std::string& prefix, const ClipD
 }
 
 Tensor ClipEncoderLayer(Ops& ops, const Tensor& x, const std::string& prefix, const ClipDims& d,
-                        bool causal) {
+                        bool causal, const Tensor& key_padding_mask) {
   Tensor h = ClipAttention(ops, Norm(ops, x, prefix + ".layer_norm1", d.hidden, d.eps),
-                           prefix + ".self_attn", d, causal);
+                           prefix + ".self_attn", d, causal, key_padding_mask);
   Tensor y = ops.Add(x, h);
   return ops.Add(
       y, ClipMlp(ops, Norm(ops, y, prefix + ".layer_norm2", d.hidden, d.eps), prefix + ".mlp", d));

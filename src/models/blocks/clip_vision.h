@@ -23,14 +23,15 @@ struct ClipDims {
   float std = 0.02f;  // initializer_range of the linear weights
 };
 
-// CLIPAttention on x [B, S, hidden]: `prefix.{q,k,v,out}_proj` with biases.
+// CLIPAttention on x [B, S, hidden]: `prefix.{q,k,v,out}_proj` with biases; an optional
+// key_padding_mask [B, S] (1 = attend) masks padded keys.
 Tensor ClipAttention(Ops& ops, const Tensor& x, const std::string& prefix, const ClipDims& d,
-                     bool causal);
+                     bool causal, const Tensor& key_padding_mask = Tensor{});
 // CLIPMLP: `prefix.fc1` -> act -> `prefix.fc2`.
 Tensor ClipMlp(Ops& ops, const Tensor& x, const std::string& prefix, const ClipDims& d);
 // CLIPEncoderLayer (pre-LN): x + attn(ln1(x)); x + mlp(ln2(x)).
 Tensor ClipEncoderLayer(Ops& ops, const Tensor& x, const std::string& prefix, const ClipDims& d,
-                        bool causal);
+                        bool causal, const Tensor& key_padding_mask = Tensor{});
 
 struct ClipVisionGeometry {
   int64_t channels = 3;

@@ -21,7 +21,6 @@
 #include <cmath>
 
 #include "core/errors.h"
-#include "models/blocks/attention.h"
 #include "models/blocks/checks.h"
 #include "models/blocks/clip_vision.h"
 #include "models/blocks/layers.h"
@@ -37,21 +36,16 @@ struct Tower {
 };
 
 Tensor ClipEncoder(Ops& ops, Tensor x, const Tower& t, bool causal, const Tensor& mask) {
-  for (int64_t i = 0; i < t.layers; ++i) {
-    const std::string p = t.prefix + "encoder.layers." + std::to_string(i) + ".";
-    Tensor n = blocks::Norm(ops, x, p + "layer_norm1", t.hidden, t.eps);
-    AttentionOptions opt;
-    opt.causal = causal;
-    opt.key_padding_mask = mask;
-    // The text tower's linear layers use initializer_range 0.02 whatever the config says.
-    Tensor a = blocks::MultiHeadAttention(ops, n, n, n, p + "self_attn", blocks::AttentionNames{},
-                                          t.hidden, t.heads, 0.02f, opt);
-    x = ops.Add(x, a);
-    Tensor m = blocks::Norm(ops, x, p + "layer_norm2", t.hidden, t.eps);
-    m = ops.Act(blocks::Dense(ops, m, p + "mlp.fc1", t.inter, t.hidden, true, 0.02f),
-                Activation::kQuickGelu);
-    x = ops.Add(x, blocks::Dense(ops, m, p + "mlp.fc2", t.hidden, t.inter, true, 0.02f));
-  }
+  blocks::ClipDims d;
+  d.hidden = t.hidden;
+  d.intermediate = t.inter;
+  d.heads = t.heads;
+  d.eps = t.eps;
+  d.act = Activation::kQuickGelu;
+  d.std = 0.02f;  // the text tower's linear layers use 0.02 whatever initializer_range says
+  for (int64_t i = 0; i < t.layers; ++i)
+    x = blocks::ClipEncoderLayer(ops, x, t.prefix + "encoder.layers." + std::to_string(i), d,
+                                 causal, mask);
   return x;
 }
 
