@@ -50,7 +50,9 @@ json Faceted(json data, json layer_or_mark, json encoding, const std::string& ti
       {"facet", {{"field", "group"}, {"type", "nominal"}, {"title", nullptr}}},
       {"columns", 3},
       {"spec", {{"width", 260}, {"height", 180}, {"mark", layer_or_mark}, {"encoding", encoding}}}};
-  if (independent_y) spec["resolve"] = {{"scale", {{"y", "independent"}}}};
+  // each facet shows only its own configurations; y independent unless compared across facets
+  spec["resolve"] = {{"scale", {{"x", "independent"}}}};
+  if (independent_y) spec["resolve"]["scale"]["y"] = "independent";
   return spec;
 }
 
@@ -153,7 +155,7 @@ Chart RatioBars(const std::vector<analysis::ComparisonRecord>& cs, analysis::Com
       {"data", {{"values", std::move(data)}}},
       {"facet", {{"field", "group"}, {"type", "nominal"}, {"title", nullptr}}},
       {"columns", 3},
-      {"resolve", {{"scale", {{"y", "independent"}}}}},
+      {"resolve", {{"scale", {{"x", "independent"}, {"y", "independent"}}}}},
       {"spec",
        {{"width", 260},
         {"height", 180},
@@ -224,25 +226,26 @@ Chart Heatmap(const std::vector<analysis::ComparisonRecord>& cs) {
   json spec = {
       {"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
       {"title", title},
+      {"width", {{"step", 90}}},
+      {"height", {{"step", 28}}},
       {"data", {{"values", std::move(data)}}},
       {"encoding",
        {{"x",
          {{"field", "platform"}, {"type", "nominal"}, {"title", "platform/runtime/precision"}}},
         {"y", {{"field", "model"}, {"type", "nominal"}, {"title", nullptr}}}}},
       {"layer",
-       json::array(
-           {{{"mark", "rect"},
-             {"encoding",
-              {{"color",
-                {{"field", "speedup"},
-                 {"type", "quantitative"},
-                 {"scale", {{"type", "log"}, {"scheme", "redyellowgreen"}, {"domainMid", 1}}}}},
-               {"tooltip", json::array({{{"field", "model"}},
-                                        {{"field", "platform"}},
-                                        {{"field", "speedup"}},
-                                        {{"field", "mark"}}})}}}},
-            {{"mark", "text"},
-             {"encoding", {{"text", {{"field", "speedup"}, {"format", ".2f"}}}}}}})}};
+       json::array({{{"mark", "rect"},
+                     {"encoding",
+                      {{"color",
+                        {{"field", "speedup"},
+                         {"type", "quantitative"},
+                         {"scale", {{"type", "log"}, {"scheme", "viridis"}}}}},
+                       {"tooltip", json::array({{{"field", "model"}},
+                                                {{"field", "platform"}},
+                                                {{"field", "speedup"}},
+                                                {{"field", "mark"}}})}}}},
+                    {{"mark", "text"},
+                     {"encoding", {{"text", {{"field", "speedup"}, {"format", ".2f"}}}}}}})}};
   return {"speedup_heatmap", title, spec.dump(), ""};
 }
 

@@ -49,6 +49,45 @@ JS
 "$BIN" compare --db "$T/r.duckdb" --format csv >"$T/cmp.csv" || fail "compare failed"
 grep -q '^batch_scaling,bert,tiny,inference,2,' "$T/cmp.csv" || fail "compare lacks batch scaling: $(cat "$T/cmp.csv")"
 
+# Every chart kind: a test-only database derived from the tiny run (imported rows: cuda fp32 and
+# fp16, cpu training, with scaled copies of the samples), so the speedup heatmap, precision and
+# training charts have data; imported rows must carry the mark.
+"$BIN" db export --db "$T/r.duckdb" --format jsonl -o "$T/r.jsonl" >/dev/null 2>&1
+node - "$T/r.jsonl" "$T/derived.jsonl" <<'JS'
+const fs = require('fs');
+const lines = fs.readFileSync(process.argv[2], 'utf8').trim().split('\n').map(JSON.parse);
+const out = [];
+for (const l of lines) {
+  if (!l.result) { out.push(l); continue; }
+  out.push(l);
+  for (const [tag, platform, precision, mode, f] of [['g32', 'cuda:0', 'fp32', 'inference', 0.25],
+       ['g16', 'cuda:0', 'fp16', 'inference', 0.15], ['trn', 'cpu', 'fp32', 'training', 3]]) {
+    const r = JSON.parse(JSON.stringify(l.result));
+    r.result_id += '-' + tag; r.config_key += '|' + tag;
+    Object.assign(r, {platform, platform_kind: platform.split(':')[0], precision, mode});
+    for (const k of ['lat_p50_ms', 'lat_p99_ms']) if (r[k] != null) r[k] *= f;
+    if (r.throughput != null) r.throughput /= f;
+    if (r.samples_ms) r.samples_ms = r.samples_ms.map(x => x * f);
+    if (precision === 'fp16') { r.output_max_abs_dev = 0.001; r.output_rel_dev = 0.0005; }
+    out.push({result: r});
+  }
+}
+out[0].results_count = out.filter(l => l.result).length;
+fs.writeFileSync(process.argv[3], out.map(l => JSON.stringify(l)).join('\n') + '\n');
+JS
+"$BIN" db import "$T/derived.jsonl" --db "$T/d.duckdb" >/dev/null 2>&1 || fail "import of derived rows failed"
+"$BIN" report --db "$T/d.duckdb" -o "$T/d.html" 2>/dev/null || fail "report on derived rows failed"
+node "$HERE/../../src/report/render_html.js" "$T/d.html" "$T/d.png" >"$T/d.json" || fail "render_html (derived) failed"
+node - "$T/d.json" <<'JS' || fail "derived report: not every chart rendered"
+const r = JSON.parse(require('fs').readFileSync(process.argv[2]));
+const want = ['throughput', 'latency', 'memory', 'batch_scaling', 'train_vs_infer', 'precision', 'speedup_heatmap'];
+if (r.status !== 'ok' || r.console_errors.length) { console.error(JSON.stringify(r.errors), r.console_errors); process.exit(1); }
+for (const id of want) if (!(r.charts[id] > 0)) { console.error('chart ' + id + ': ' + JSON.stringify(r.charts)); process.exit(1); }
+if (r.omitted.length) { console.error('omitted: ' + r.omitted); process.exit(1); }
+if (r.rows.length !== 8) { console.error('rows ' + r.rows.length); process.exit(1); }
+JS
+grep -c 'class="marked"' "$T/d.html" | grep -qv '^0$' || fail "imported rows are not marked"
+
 # filters matching nothing, and an empty database: exit 1, nothing written
 set +e
 "$BIN" report --db "$T/r.duckdb" --model nosuchmodel -o "$T/none.html" 2>"$T/none.err"; rc=$?
@@ -64,5 +103,5 @@ set +e
 set -e
 [ "$rc" = 1 ] && [ "$rc2" = 1 ] || fail "empty database: report exit $rc, compare exit $rc2, want 1"
 [ ! -e "$T/empty.html" ] || fail "report written for an empty database"
-if [ -n "${ACCELBENCH_KEEP_REPORT:-}" ]; then cp -r "$T/r.html" "$T/r.png" "$T/png" "$ACCELBENCH_KEEP_REPORT/"; fi
+if [ -n "${ACCELBENCH_KEEP_REPORT:-}" ]; then cp -r "$T/r.html" "$T/r.png" "$T/png" "$T/d.html" "$T/d.png" "$ACCELBENCH_KEEP_REPORT/"; fi
 echo "report_e2e: ok"
