@@ -3,17 +3,11 @@
 #include <climits>
 
 #include "core/errors.h"
+#include "models/blocks/checks.h"
 #include "models/blocks/layers.h"
 
 namespace accelbench::models {
 namespace {
-
-const Tensor& Need(const Inputs& in, std::string_view name, const std::string& family) {
-  auto it = in.find(name);
-  if (it == in.end() || !it->second)
-    throw RuntimeError(family + ": missing input '" + std::string(name) + "'");
-  return it->second;
-}
 
 const std::string kText = "model.language_model";
 
@@ -121,10 +115,10 @@ Tensor LlavaBase::DecodeEmbeddings(Ops& ops, const Config& cfg, const Tensor& x,
 Tensor LlavaBase::PromptLogits(Ops& ops, const Config& cfg, const Inputs& in,
                                DecodeState* st) const {
   const auto d = blocks::DecoderDims::FromConfig(cfg);
-  Tensor image = ImageFeatures(ops, cfg, Need(in, "pixel_values", info_.name));
+  Tensor image = ImageFeatures(ops, cfg, blocks::Require(in, "pixel_values", info_.name));
   Tensor embed =
       ops.Param(kText + ".embed_tokens.weight", {d.vocab, d.hidden}, WeightInit::Normal(d.std));
-  Tensor text = ops.Embedding(embed, Need(in, "input_ids", info_.name));
+  Tensor text = ops.Embedding(embed, blocks::Require(in, "input_ids", info_.name));
   return DecodeEmbeddings(ops, cfg, ops.Concat({image, text}, 1), ImageTokens(cfg), st);
 }
 
@@ -133,7 +127,8 @@ Outputs LlavaBase::Forward(Ops& ops, const Config& cfg, const Inputs& in) const 
 }
 
 Tensor LlavaBase::TrainingLoss(Ops& ops, const Config& cfg, const Inputs& in) const {
-  return ops.CrossEntropy(PromptLogits(ops, cfg, in, nullptr), Need(in, "labels", info_.name));
+  return ops.CrossEntropy(PromptLogits(ops, cfg, in, nullptr),
+                          blocks::Require(in, "labels", info_.name));
 }
 
 Tensor LlavaBase::Prefill(Ops& ops, const Config& cfg, const Inputs& in, DecodeState& st) const {

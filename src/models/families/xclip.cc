@@ -27,6 +27,7 @@
 
 #include "core/errors.h"
 #include "models/blocks/attention.h"
+#include "models/blocks/checks.h"
 #include "models/blocks/clip_vision.h"
 #include "models/blocks/layers.h"
 #include "models/families/factories.h"
@@ -37,13 +38,6 @@ namespace {
 using blocks::ClipDims;
 using blocks::Dense;
 using blocks::Norm;
-
-const Tensor& Need(const Inputs& in, std::string_view name) {
-  auto it = in.find(name);
-  if (it == in.end() || !it->second)
-    throw RuntimeError("xclip: missing input '" + std::string(name) + "'");
-  return it->second;
-}
 
 struct XclipDims {
   ClipDims text, vision, mit, prompt;
@@ -150,7 +144,8 @@ class Xclip final : public Family {
     const int64_t s = d.geometry.image_size, p = d.projection;
     const int64_t patches = d.geometry.NumPatches();
     // ---- vision, per frame ----
-    Tensor frames = ops.Reshape(Need(in, "pixel_values"), {-1, 3, s, s});  // [B*T, 3, s, s]
+    Tensor frames =
+        ops.Reshape(blocks::Require(in, "pixel_values", "xclip"), {-1, 3, s, s});  // [B*T, 3, s, s]
     Tensor x =
         blocks::ClipVisionEmbeddings(ops, frames, "vision_model.embeddings", d.vision, d.geometry);
     x = Norm(ops, x, "vision_model.pre_layernorm", d.vision.hidden, d.vision.eps);
@@ -174,8 +169,8 @@ class Xclip final : public Family {
                                     WeightInit::Normal(d.vision.std)));
     img = ops.Mean(ops.Reshape(img, {-1, d.frames, patches, p}), {1}, false);  // [B, N, P]
     // ---- text ----
-    Tensor text = TextEmbeds(ops, Need(in, "input_ids"), d);   // [K, P]
-    text = ops.BroadcastBatch(ops.Unsqueeze(text, 0), video);  // [B, K, P]
+    Tensor text = TextEmbeds(ops, blocks::Require(in, "input_ids", "xclip"), d);  // [K, P]
+    text = ops.BroadcastBatch(ops.Unsqueeze(text, 0), video);                     // [B, K, P]
     text = ops.Add(text, PromptGenerator(ops, text, img, d));
     // ---- scaled cosine similarity ----
     video = blocks::L2Normalize(ops, video, p);
