@@ -51,7 +51,7 @@ json Faceted(json data, json layer_or_mark, json encoding, const std::string& ti
       {"columns", 3},
       {"spec", {{"width", 260}, {"height", 180}, {"mark", layer_or_mark}, {"encoding", encoding}}}};
   // each facet shows only its own configurations; y independent unless compared across facets
-  spec["resolve"] = {{"scale", {{"x", "independent"}}}};
+  spec["resolve"] = {{"scale", {{"x", "independent"}, {"xOffset", "independent"}}}};
   if (independent_y) spec["resolve"]["scale"]["y"] = "independent";
   return spec;
 }

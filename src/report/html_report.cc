@@ -137,7 +137,13 @@ const char* kDriver = R"(
   Promise.allSettled(ids.map(id => vegaEmbed('#chart-' + id, ACCELBENCH_SPECS[id],
       {renderer: 'svg', actions: false}).then(r => {
     const el = document.getElementById('chart-' + id);
-    const marks = el.querySelectorAll('g.role-mark > path, g.role-mark > line, g.role-mark > text').length;
+    // data marks with a visible extent (a bar of zero or NaN size does not count)
+    const marks = [...el.querySelectorAll('g.role-mark > path, g.role-mark > line, g.role-mark > text')]
+        .filter(m => {
+          const b = m.getBBox();
+          return m.parentNode.classList.contains('mark-rect') ? b.width > 0 && b.height > 0
+                                                              : b.width > 0 || b.height > 0;
+        }).length;
     if (!el.querySelector('svg')) throw new Error(id + ': no svg');
     if (marks === 0) throw new Error(id + ': no marks');
     return marks;
