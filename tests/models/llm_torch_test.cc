@@ -9,27 +9,16 @@
 #include <functional>
 
 #include "backends/torch/torch_run.h"
+#include "host_tensor_util.h"
 #include "models/family.h"
 #include "models/inputs.h"
 
 namespace accelbench::models {
 namespace {
 
-using HostInputs = std::map<std::string, HostTensor, std::less<>>;
-
-double MaxAbs(const std::vector<float>& v) {
-  double m = 0;
-  for (float x : v) m = std::max(m, static_cast<double>(std::fabs(x)));
-  return m;
-}
-
-double MaxAbsDiff(const HostTensor& a, const HostTensor& b) {
-  EXPECT_EQ(a.shape, b.shape);
-  double m = 0;
-  for (size_t i = 0; i < std::min(a.f.size(), b.f.size()); ++i)
-    m = std::max(m, static_cast<double>(std::fabs(a.f[i] - b.f[i])));
-  return m;
-}
+using testing::HostInputs;
+using testing::MaxAbs;
+using testing::MaxAbsDiff;
 
 struct DecodeCase {
   const char* family;

@@ -10,6 +10,7 @@
 #include "backends/registry.h"
 #include "backends/torch/torch_run.h"
 #include "core/errors.h"
+#include "host_tensor_util.h"
 #include "models/family.h"
 #include "models/inputs.h"
 #include "models/weights.h"
@@ -17,21 +18,9 @@
 namespace accelbench::models {
 namespace {
 
-using HostInputs = std::map<std::string, HostTensor, std::less<>>;
-
-double MaxAbs(const std::vector<float>& v) {
-  double m = 0;
-  for (float x : v) m = std::max(m, static_cast<double>(std::fabs(x)));
-  return m;
-}
-
-double MaxAbsDiff(const HostTensor& a, const HostTensor& b) {
-  EXPECT_EQ(a.shape, b.shape);
-  double m = 0;
-  for (size_t i = 0; i < std::min(a.f.size(), b.f.size()); ++i)
-    m = std::max(m, static_cast<double>(std::fabs(a.f[i] - b.f[i])));
-  return m;
-}
+using testing::HostInputs;
+using testing::MaxAbs;
+using testing::MaxAbsDiff;
 
 bool AllFinite(const HostTensor& t) {
   return std::all_of(t.f.begin(), t.f.end(), [](float x) { return std::isfinite(x); });
