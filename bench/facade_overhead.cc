@@ -2,7 +2,7 @@
 // (TorchOps, the libtorch lowering) and through plain libtorch torch::nn code written the obvious
 // way, with the same seeded weights, side by side. Target: the facade costs <= 3% more.
 //
-// Usage: facade_overhead [iterations=5] [threads=all]
+// Usage: bench_facade_overhead [iterations=5] [threads=all]
 // Runs alternate (facade, direct, facade, direct, ...) after one warm-up each; prints the median
 // and min of each and the ratio of medians. fp32 on CPU, inference mode.
 #include <torch/torch.h>
