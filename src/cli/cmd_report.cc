@@ -17,6 +17,7 @@ struct ReportFlags {
   double lock_timeout_s = 30;
   std::string output = "accelbench-report.html";
   std::string png_dir;
+  std::string svg_dir;
 };
 }  // namespace
 
@@ -29,6 +30,8 @@ void AddReportCommand(CLI::App& app, Action& action) {
       ->default_val("accelbench-report.html");
   cmd->add_option("--png", flags->png_dir,
                   "Also write one PNG per chart into this directory (headless Chromium)");
+  cmd->add_option("--svg", flags->svg_dir,
+                  "Also write one SVG per chart into this directory (headless Chromium)");
   cmd->callback([&action, flags, filter] {
     action = [flags, filter] {
       auto db = store::Database::Open(flags->db,
@@ -40,6 +43,10 @@ void AddReportCommand(CLI::App& app, Action& action) {
       if (!flags->png_dir.empty()) {
         auto pngs = report::WriteChartPngs(flags->output, flags->png_dir);
         std::cerr << "report: wrote " << pngs.size() << " PNG(s) into " << flags->png_dir << "\n";
+      }
+      if (!flags->svg_dir.empty()) {
+        auto svgs = report::WriteChartSvgs(flags->output, flags->svg_dir);
+        std::cerr << "report: wrote " << svgs.size() << " SVG(s) into " << flags->svg_dir << "\n";
       }
       return 0;
     };

@@ -248,7 +248,11 @@ size_t WriteHtmlReport(store::Database& db, const store::ResultFilter& filter,
   return in.results.size();
 }
 
-std::vector<std::string> WriteChartPngs(const std::string& html_path, const std::string& dir) {
+namespace {
+
+// Runs render_html.js on the report with `flag DIR` and returns the files listed under `key`.
+std::vector<std::string> RenderChartFiles(const std::string& html_path, const char* flag,
+                                          const std::string& dir, const char* key) {
   std::string script = ACCELBENCH_RENDER_SCRIPT;
   if (const char* e = std::getenv("ACCELBENCH_RENDER_SCRIPT"); e && *e) script = e;
   if (script.empty() || !std::filesystem::exists(script))
@@ -259,18 +263,28 @@ std::vector<std::string> WriteChartPngs(const std::string& html_path, const std:
     return q + "'";
   };
   std::string cmd =
-      "node " + quote(script) + " " + quote(html_path) + " - --charts-dir " + quote(dir) + " 2>&1";
+      "node " + quote(script) + " " + quote(html_path) + " - " + flag + " " + quote(dir) + " 2>&1";
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  if (!pipe) throw RuntimeError("cannot run node for --png");
+  if (!pipe) throw RuntimeError(std::string("cannot run node for ") + flag);
   std::string out;
   char buf[4096];
   while (size_t n = fread(buf, 1, sizeof buf, pipe.get())) out.append(buf, n);
   int rc = pclose(pipe.release());
   auto j = nlohmann::json::parse(out.substr(0, out.find('\n')), nullptr, false);
-  if (rc != 0 || j.is_discarded() || j.value("status", "") != "ok" || !j.contains("pngs"))
-    throw RuntimeError("--png: rendering in headless Chromium failed: " +
+  if (rc != 0 || j.is_discarded() || j.value("status", "") != "ok" || !j.contains(key))
+    throw RuntimeError(std::string(key) + ": rendering in headless Chromium failed: " +
                        out.substr(0, out.find_first_of("\n", 400)));
-  return j["pngs"].get<std::vector<std::string>>();
+  return j[key].get<std::vector<std::string>>();
+}
+
+}  // namespace
+
+std::vector<std::string> WriteChartPngs(const std::string& html_path, const std::string& dir) {
+  return RenderChartFiles(html_path, "--charts-dir", dir, "pngs");
+}
+
+std::vector<std::string> WriteChartSvgs(const std::string& html_path, const std::string& dir) {
+  return RenderChartFiles(html_path, "--svg-dir", dir, "svgs");
 }
 
 }  // namespace accelbench::report

@@ -42,5 +42,7 @@ size_t WriteHtmlReport(store::Database& db, const store::ResultFilter& filter,
 // one PNG per chart into `dir`. RuntimeError when Chromium/node fail or a chart does not render.
 // Returns the PNG paths.
 std::vector<std::string> WriteChartPngs(const std::string& html_path, const std::string& dir);
+// Same, one standalone SVG per chart (the SVG vega-embed rendered in the page).
+std::vector<std::string> WriteChartSvgs(const std::string& html_path, const std::string& dir);
 
 }  // namespace accelbench::report

@@ -2,9 +2,10 @@
 // --remote-debugging-pipe; no npm dependencies), waits until the page's #render-status leaves
 // "pending", and prints one JSON object: the status, the per-chart mark counts, console errors,
 // and the result table cells (data-field -> data-exact per row). Optionally writes a PNG
-// screenshot of the whole page, and with --charts-dir DIR one PNG per chart (DIR/<chart id>.png).
-// Used by `accelbench report --png DIR` and by tests/report/report_e2e.sh.
-// Usage: node render_html.js REPORT.html [SCREENSHOT.png|-] [--charts-dir DIR]
+// screenshot of the whole page, with --charts-dir DIR one PNG per chart (DIR/<chart id>.png) and
+// with --svg-dir DIR one standalone SVG per chart (DIR/<chart id>.svg, vega-embed's SVG).
+// Used by `accelbench report --png DIR --svg DIR` and by tests/report/report_e2e.sh.
+// Usage: node render_html.js REPORT.html [SCREENSHOT.png|-] [--charts-dir DIR] [--svg-dir DIR]
 'use strict';
 const { spawn } = require('child_process');
 const fs = require('fs');
@@ -15,6 +16,9 @@ const args = process.argv.slice(2);
 let chartsDir = null;
 const di = args.indexOf('--charts-dir');
 if (di >= 0) { chartsDir = args[di + 1]; args.splice(di, 2); }
+let svgDir = null;
+const si = args.indexOf('--svg-dir');
+if (si >= 0) { svgDir = args[si + 1]; args.splice(si, 2); }
 const html = args[0], png = args[1] && args[1] !== '-' ? args[1] : null;
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'accelbench-chromium-'));
 const chrome = spawn('/usr/lib/chromium/chromium', [
@@ -103,6 +107,22 @@ async function main() {
       const file = path.join(chartsDir, b.id + '.png');
       fs.writeFileSync(file, Buffer.from(shot.data, 'base64'));
       out.pngs.push(file);
+    }
+  }
+  if (svgDir && out.status === 'ok') {
+    fs.mkdirSync(svgDir, { recursive: true });
+    // vega-embed rendered each chart as an SVG element: save it as a standalone SVG file.
+    const svgs = await evaluate(`[...document.querySelectorAll('.chart')].map(e => {
+      const svg = e.querySelector('svg');
+      if (svg && !svg.getAttribute('xmlns')) svg.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+      return {id: e.id.replace(/^chart-/, ''), svg: svg ? svg.outerHTML : ''};
+    })`);
+    out.svgs = [];
+    for (const c of svgs) {
+      if (!c.svg) continue;
+      const file = path.join(svgDir, c.id + '.svg');
+      fs.writeFileSync(file, '<?xml version="1.0" encoding="UTF-8"?>\n' + c.svg + '\n');
+      out.svgs.push(file);
     }
   }
   console.log(JSON.stringify(out));

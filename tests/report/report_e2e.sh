@@ -15,11 +15,14 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
   { cat "$T/run.err" >&2; fail "tiny run failed"; }
 [ -s "$T/run.html" ] || fail "run --report wrote no report"
 
-"$BIN" report --db "$T/r.duckdb" -o "$T/r.html" --png "$T/png" 2>"$T/report.err" ||
+"$BIN" report --db "$T/r.duckdb" -o "$T/r.html" --png "$T/png" --svg "$T/svg" 2>"$T/report.err" ||
   fail "report failed: $(cat "$T/report.err")"
 for c in throughput latency memory batch_scaling; do
   head -c 8 "$T/png/$c.png" | od -An -tx1 | grep -q "89 50 4e 47 0d 0a 1a 0a" || fail "no PNG for $c"
   [ "$(stat -c %s "$T/png/$c.png")" -gt 2000 ] || fail "PNG for $c is tiny"
+  grep -q '<svg' "$T/svg/$c.svg" || fail "no SVG for $c"
+  grep -q 'xmlns="http://www.w3.org/2000/svg"' "$T/svg/$c.svg" || fail "SVG for $c has no namespace"
+  grep -q 'role-mark' "$T/svg/$c.svg" || fail "SVG for $c has no marks"
 done
 node "$HERE/../../src/report/render_html.js" "$T/r.html" "$T/r.png" >"$T/render.json" || fail "render_html failed"
 [ -s "$T/r.png" ] || fail "no screenshot"
@@ -64,7 +67,10 @@ for (const l of lines) {
        ['g16', 'cuda:0', 'fp16', 'inference', 0.15], ['trn', 'cpu', 'fp32', 'training', 3]]) {
     const r = JSON.parse(JSON.stringify(l.result));
     r.result_id += '-' + tag; r.config_key += '|' + tag;
-    Object.assign(r, {platform, platform_kind: platform.split(':')[0], precision, mode});
+    // Test-only rows: labelled imported so the report must mark them, whatever the tiny run's
+    // own rows did (converged or not).
+    Object.assign(r, {platform, platform_kind: platform.split(':')[0], precision, mode,
+                      origin: 'imported:test-derived'});
     for (const k of ['lat_p50_ms', 'lat_p99_ms']) if (r[k] != null) r[k] *= f;
     if (r.throughput != null) r.throughput /= f;
     if (r.samples_ms) r.samples_ms = r.samples_ms.map(x => x * f);
