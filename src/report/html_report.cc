@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -93,6 +94,39 @@ void ResultsTable(const std::vector<ResultRecord>& rs, std::ostream& o) {
     o << "</tr>\n";
   }
   o << "</tbody></table>\n";
+}
+
+// Per model (model, preset, mode, batch, seq): one column per platform/runtime/precision and one
+// row per metric, so platforms read side by side. Values and units come from the field table.
+void PerModelTables(const std::vector<ResultRecord>& rs, std::ostream& o) {
+  static const char* kRows[] = {"throughput",  "lat_p50_ms",         "lat_p99_ms",
+                                "peak_rss_mb", "peak_device_mem_mb", "energy_j_per_item"};
+  std::map<std::string, std::vector<const ResultRecord*>> groups;
+  for (const auto& r : rs) {
+    if (r.status != ResultStatus::kOk && r.status != ResultStatus::kNotConverged) continue;
+    groups[r.model + " " + r.preset + " " + r.mode + " batch " + std::to_string(r.batch) +
+           (r.seq_len ? " seq " + std::to_string(r.seq_len) : "")]
+        .push_back(&r);
+  }
+  for (const auto& [title, group] : groups) {
+    o << "<h3>" << Esc(title) << "</h3>\n<table class=\"per-model\" data-group=\"" << Esc(title)
+      << "\"><thead><tr><th>metric</th>";
+    for (const auto* r : group)
+      o << "<th>" << Esc(r->platform + "/" + r->runtime + "/" + r->precision)
+        << (Marked(*r) ? " &dagger;" : "") << "</th>";
+    o << "</tr></thead><tbody>\n";
+    for (const char* name : kRows) {
+      const FieldDef* f = FindResultField(name);
+      o << "<tr><th>" << Esc(HeaderWithUnit(*f)) << "</th>";
+      for (const auto* r : group) {
+        auto v = f->get(*r);
+        o << "<td data-field=\"" << f->name << "\" data-result-id=\"" << Esc(r->result_id)
+          << "\" data-exact=\"" << Esc(ExactText(v)) << "\">" << Esc(HumanText(v)) << "</td>";
+      }
+      o << "</tr>\n";
+    }
+    o << "</tbody></table>\n";
+  }
 }
 
 void ComparisonTable(const std::vector<analysis::ComparisonRecord>& cs, std::ostream& o) {
@@ -205,6 +239,8 @@ std::string RenderHtmlReport(const HtmlReportInput& in, const std::string& title
       specs[c.id] = nlohmann::ordered_json::parse(c.spec_json);
     }
   }
+  o << "<h2>Per model: platforms side by side</h2>\n";
+  PerModelTables(in.results, o);
   o << "<h2>Results</h2>\n";
   ResultsTable(in.results, o);
   o << "<h2>Comparisons</h2>\n";

@@ -49,6 +49,20 @@ for (const d of db) {
 }
 JS
 
+# Per-model tables (platforms as columns, metrics as rows): one per batch size here, every
+# cell equal to the database.
+node - "$T/r.html" "$T/db.json" <<'JS' || fail "per-model tables do not match the database"
+const fs = require('fs');
+const html = fs.readFileSync(process.argv[2], 'utf8');
+const db = JSON.parse(fs.readFileSync(process.argv[3]));
+const tables = html.match(/<table class="per-model"/g) || [];
+if (tables.length !== 2) { console.error('per-model tables: ' + tables.length); process.exit(1); }
+for (const d of db) for (const k of ['lat_p50_ms', 'lat_p99_ms', 'throughput', 'peak_rss_mb']) {
+  const m = html.match(new RegExp(`data-field="${k}" data-result-id="${d.result_id}" data-exact="([^"]*)"`));
+  if (!m || Number(m[1]) !== Number(d[k])) { console.error(`${k} of ${d.result_id}: ${m && m[1]} != ${d[k]}`); process.exit(1); }
+}
+JS
+
 "$BIN" compare --db "$T/r.duckdb" --format csv >"$T/cmp.csv" || fail "compare failed"
 grep -q '^batch_scaling,bert,tiny,inference,2,' "$T/cmp.csv" || fail "compare lacks batch scaling: $(cat "$T/cmp.csv")"
 
