@@ -1,4 +1,5 @@
-// Subcommands whose issues have not landed yet: they parse and exit 2 with "not implemented yet".
+// Placeholder for a subcommand whose issue has not landed yet: it parses and exits 2 with
+// "not implemented yet". Each command's own file calls this until it is implemented.
 #include <iostream>
 
 #include "cli/command.h"
@@ -6,28 +7,16 @@
 
 namespace accelbench::cli {
 
-void AddPendingCommands(CLI::App& app, Action& action) {
-  struct Pending {
-    const char* name;
-    const char* help;
-  };
-  static const Pending kPending[] = {
-      {"predict", "Predict performance of untested configurations"},
-      {"recommend", "Recommend hardware, precision and batch size"},
-      {"regress", "Detect performance regressions between runs"},
-      {"serve", "Serve the performance dashboard"},
-  };
-  for (const auto& p : kPending) {
-    auto* cmd = app.add_subcommand(p.name, std::string(p.help) + " (not implemented yet)");
-    cmd->allow_extras();
-    std::string name = p.name;
-    cmd->callback([&action, name] {
-      action = [name] {
-        std::cerr << "accelbench " << name << ": not implemented yet\n";
-        return static_cast<int>(ExitCode::kUsage);
-      };
-    });
-  }
+void AddPendingCommand(CLI::App& app, Action& action, const std::string& name,
+                       const std::string& help) {
+  auto* cmd = app.add_subcommand(name, help + " (not implemented yet)");
+  cmd->allow_extras();
+  cmd->callback([&action, name] {
+    action = [name] {
+      std::cerr << "accelbench " << name << ": not implemented yet\n";
+      return static_cast<int>(ExitCode::kUsage);
+    };
+  });
 }
 
 }  // namespace accelbench::cli

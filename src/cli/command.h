@@ -26,7 +26,16 @@ void AddModelsExportSubcommand(CLI::App& models_cmd, Action& action);
 // Call after the models command's own options; call the returned hook first in the models
 // callback: it sets `action` to print the test matrix and returns true when --matrix was given.
 std::function<bool(Action&)> AddModelsMatrixOption(CLI::App& models_cmd);
-// Commands that later issues fill in; they exit 2 with "not implemented yet".
-void AddPendingCommands(CLI::App& app, Action& action);
+// One file per command (cmd_<name>.cc).
+void AddPredictCommand(CLI::App& app, Action& action);        // cmd_predict.cc
+void AddRecommendCommand(CLI::App& app, Action& action);      // cmd_recommend.cc
+void AddRegressCommand(CLI::App& app, Action& action);        // cmd_regress.cc
+void AddServeCommand(CLI::App& app, Action& action);          // cmd_serve.cc
+void AddClusterCommand(CLI::App& app, Action& action);        // cmd_cluster.cc
+void AddConvertCommand(CLI::App& app, Action& action);        // cmd_convert.cc
+void AddTunePrecisionCommand(CLI::App& app, Action& action);  // cmd_tune_precision.cc
+// A command whose issue has not landed: parses, exits 2 with "not implemented yet".
+void AddPendingCommand(CLI::App& app, Action& action, const std::string& name,
+                       const std::string& help);
 
 }  // namespace accelbench::cli

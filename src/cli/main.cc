@@ -31,7 +31,13 @@ int Main(int argc, char** argv) {
   AddDbCommand(app, action);
   AddCompareCommand(app, action);
   AddReportCommand(app, action);
-  AddPendingCommands(app, action);
+  AddPredictCommand(app, action);
+  AddRecommendCommand(app, action);
+  AddRegressCommand(app, action);
+  AddServeCommand(app, action);
+  AddClusterCommand(app, action);
+  AddConvertCommand(app, action);
+  AddTunePrecisionCommand(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

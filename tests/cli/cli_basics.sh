@@ -21,9 +21,8 @@ for c in compare report; do
   expect 0 "$c --help" -- "$bin" $c --help
 done
 expect 2 "compare bad --baseline" -- "$bin" compare --baseline gpu=1 --db /nonexistent.duckdb
-for c in predict recommend regress serve; do
-  expect 2 "$c pending" -- "$bin" $c
-  echo "$LAST" | grep -q "not implemented yet" || { echo "FAIL: $c message"; fail=1; }
+# Every command answers --help with exit 0 (each command's own behaviour is tested in its area).
+for c in predict recommend regress serve cluster convert tune-precision; do
   expect 0 "$c --help" -- "$bin" $c --help
 done
 exit $fail
