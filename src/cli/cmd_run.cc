@@ -72,7 +72,7 @@ void AddRunCommand(CLI::App& app, Action& action) {
   cmd->add_option("--suite-budget", o.default_suite_budget_s,
                   "Default suite: planned measurement time in seconds")
       ->default_val(480);
-  cmd->add_option("--report", o.report_file, "Write an HTML report (not implemented yet)");
+  cmd->add_option("--report", o.report_file, "Write the HTML report of this run to FILE");
   cmd->add_option("--lock-timeout", o.lock_timeout_s, "Seconds to wait for the database lock")
       ->default_val(30);
   cmd->add_flag("--no-progress-bar", o.quiet_progress, "Plain progress lines even on a terminal");
