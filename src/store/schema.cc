@@ -39,6 +39,10 @@ CREATE TABLE failures (result_id VARCHAR NOT NULL, run_id VARCHAR, config_key VA
   reason VARCHAR, recorded_utc VARCHAR);
 CREATE TABLE calibrations (device VARCHAR NOT NULL, precision VARCHAR NOT NULL, gemm_flops DOUBLE,
   measured_utc VARCHAR);
+CREATE TABLE webgpu_autotune (run_id VARCHAR, browser VARCHAR NOT NULL, adapter_vendor VARCHAR,
+  adapter_architecture VARCHAR NOT NULL, software_adapter BOOLEAN, kernel VARCHAR NOT NULL,
+  problem VARCHAR, workgroup VARCHAR NOT NULL, median_ms DOUBLE, error VARCHAR, chosen BOOLEAN,
+  measured_utc VARCHAR);
 )sql";
 
 // ---- history: version 1 exactly as it was (do not edit) ----
@@ -82,6 +86,11 @@ const std::vector<std::vector<std::string>>& Migrations() {
        "ALTER TABLE runs ADD COLUMN planned_config_keys VARCHAR DEFAULT '[]'",
        "UPDATE runs SET requested_settings_json = '{}' WHERE requested_settings_json IS NULL",
        "UPDATE runs SET planned_config_keys = '[]' WHERE planned_config_keys IS NULL"},
+      // v3 -> v4 (issue 6): the WebGPU autotuner's trials and choice per browser and adapter.
+      {"CREATE TABLE webgpu_autotune (run_id VARCHAR, browser VARCHAR NOT NULL, "
+       "adapter_vendor VARCHAR, adapter_architecture VARCHAR NOT NULL, software_adapter BOOLEAN, "
+       "kernel VARCHAR NOT NULL, problem VARCHAR, workgroup VARCHAR NOT NULL, median_ms DOUBLE, "
+       "error VARCHAR, chosen BOOLEAN, measured_utc VARCHAR)"},
   };
   return steps;
 }
