@@ -2,11 +2,12 @@
 // { ok, ... } or { ok: false, error } to /result. Jobs:
 //   { kind: 'probe', webnn_device_types: [...] }  -> what this browser offers (probe.mjs)
 //   { kind: 'onnx', model_url, external_data: [{ path, url }], inputs: [{ name, dtype, shape, url }],
-//     ep: 'wasm'|'webgpu'|'webnn', webnn_device_type, threads, protocol }  -> samples + outputs
-import { makeTensor, tensorBytes, createSession, runProtocol } from './ort_harness.mjs';
+//     ep: 'wasm'|'webgpu'|'webnn', webnn_device_type, threads, precision, protocol (protocol.mjs),
+//     options (--backend-option pairs, handed to createSessions) }  -> timings, samples, outputs
+import { createSessions, loadBytes, makeFeeds, outputList, runProtocol, sessionOptionsFrom }
+  from './ort_harness.mjs';
 import { probe } from './probe.mjs';
 
-const now = () => performance.now();
 let answered = false;
 
 async function answer(obj) {
@@ -27,21 +28,16 @@ function toBase64(bytes) {
   return btoa(s);
 }
 
-async function fetchBytes(url) {
-  const r = await fetch(url);
-  if (!r.ok) throw new Error(`fetch ${url}: HTTP ${r.status}`);
-  return new Uint8Array(await r.arrayBuffer());
-}
-
 async function runOnnx(job) {
   const ort = await import('/ort/ort.all.min.mjs');
   ort.env.wasm.wasmPaths = '/ort/';
   const threads = job.threads > 0 ? job.threads : (navigator.hardwareConcurrency || 1);
   ort.env.wasm.numThreads = crossOriginIsolated ? threads : 1;
+  const options = job.options ?? {};
   const meta = { user_agent: navigator.userAgent, cross_origin_isolated: crossOriginIsolated,
                  hardware_concurrency: navigator.hardwareConcurrency,
                  wasm_threads: ort.env.wasm.numThreads, ort_version: ort.env.versions?.web ?? null,
-                 ep: job.ep };
+                 ep: job.ep, options };
   if (job.ep === 'webgpu') {
     if (!navigator.gpu) throw new Error('navigator.gpu is missing (WebGPU not exposed)');
     const adapter = await navigator.gpu.requestAdapter();
@@ -49,34 +45,42 @@ async function runOnnx(job) {
     const info = adapter.info ?? {};
     meta.adapter = { vendor: info.vendor ?? '', architecture: info.architecture ?? '',
                      device: info.device ?? '', description: info.description ?? '',
-                     fallback: Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) };
+                     fallback: Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter),
+                     features: Array.from(adapter.features ?? []).sort() };
     meta.adapter.software = meta.adapter.fallback || /swiftshader|llvmpipe|lavapipe/i.test(
         `${meta.adapter.architecture} ${meta.adapter.vendor} ${meta.adapter.description}`);
+    if (job.precision === 'fp16' && !meta.adapter.features.includes('shader-f16'))
+      throw new Error(`unsupported: fp16 on webgpu needs the adapter feature shader-f16, which ${meta.adapter.architecture || 'this adapter'} lacks`);
   }
-  let t0 = now();
-  const model = await fetchBytes(job.model_url);
-  const externalData = [];
-  for (const d of job.external_data ?? []) externalData.push({ path: d.path, data: await fetchBytes(d.url) });
-  const inputs = [];
-  for (const i of job.inputs) inputs.push({ ...i, bytes: await fetchBytes(i.url) });
-  meta.fetch_ms = now() - t0;
   let ep = job.ep;
-  if (job.ep === 'webnn') ep = { name: 'webnn', deviceType: job.webnn_device_type ?? 'cpu' };
-  t0 = now();
-  const session = await createSession(ort, model, {
-    executionProviders: [ep], externalData: externalData.length ? externalData : undefined });
-  meta.session_ms = now() - t0;
-  const feeds = {};
-  for (const i of inputs) feeds[i.name] = makeTensor(ort, i.dtype, i.shape, i.bytes);
-  const r = await runProtocol(session, feeds, job.protocol ?? {});
-  const outputs = [];
-  for (const name of session.outputNames) {
-    const t = r.outputs[name];
-    outputs.push({ name, dtype: t.type, shape: Array.from(t.dims, Number),
-                   data_base64: toBase64(tensorBytes(t)) });
+  if (job.ep === 'webnn') {
+    if (!navigator.ml) throw new Error('unavailable: navigator.ml is missing (WebNN not exposed)');
+    try {
+      await navigator.ml.createContext({ deviceType: job.webnn_device_type ?? 'cpu' });
+    } catch (e) {
+      throw new Error(`unavailable: ${e?.message ?? e}`);
+    }
+    ep = { name: 'webnn', deviceType: job.webnn_device_type ?? 'cpu' };
   }
+  const models = [{ url: job.model_url, externalData: job.external_data ?? [] }];
+  const timings = {};
+  const sessionOptions = sessionOptionsFrom({ executionProviders: [ep],
+                                              logSeverityLevel: job.log_severity_level });
+  const t0 = performance.now();
+  const [session] = await createSessions(ort, models, sessionOptions, options, timings);
+  meta.load_ms = performance.now() - t0;
+  let t1 = performance.now();
+  const inputs = [];
+  for (const i of job.inputs) inputs.push({ ...i, bytes: await loadBytes(i.url) });
+  meta.input_fetch_ms = performance.now() - t1;
+  const r = await runProtocol(session, makeFeeds(ort, inputs), job.protocol ?? {});
+  const outputs = outputList(session, r.outputs).map((o) => (
+    { name: o.name, dtype: o.dtype, shape: o.shape, data_base64: toBase64(o.bytes) }));
   if (session.release) await session.release();
-  return { ok: true, meta, first_ms: r.firstMs, warmup_ms: r.warmupMs, samples_ms: r.samplesMs,
+  meta.fetch_ms = timings.fetch_ms;
+  meta.session_ms = timings.session_create_ms;
+  return { ok: true, meta, timings, first_ms: r.firstMs, warmup_ms: r.warmupMs,
+           steady_index: r.steadyIndex, samples_ms: r.samplesMs, elapsed_ms: r.elapsedMs,
            stop: r.stop, outputs };
 }
 

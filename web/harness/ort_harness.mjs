@@ -1,10 +1,12 @@
 // ONNX Runtime execution harness in plain JavaScript: the same code runs under Node with
-// onnxruntime-node (web/node/run_ort.mjs) and in the browser with onnxruntime-web. It never
-// imports a runtime itself: the caller passes the `ort` module. No Node-only APIs here.
+// onnxruntime-node (web/node/run_ort.mjs) and in the browser with onnxruntime-web
+// (browser_page.mjs). It never imports a runtime itself: the caller passes the `ort` module.
+// No Node-only APIs here (Node installs its file reader with setByteLoader).
 //
-// A job is { model, inputs: [{ name, dtype, shape, bytes: Uint8Array }], options }; tensor bytes
-// are little-endian, row-major. The protocol with warm-up and stop rules belongs to the browser
-// harness; for now a job is run once (plus session creation) and its outputs are returned.
+// Session creation lives in ONE function, createSessions (the web optimizations of issue 6
+// change its body: shader precompilation, parallel loading); the measurement protocol is
+// protocol.mjs (the native harness's rules).
+import { measure } from './protocol.mjs';
 
 export const TYPED_ARRAYS = {
   float32: Float32Array,
@@ -15,8 +17,21 @@ export const TYPED_ARRAYS = {
   uint8: Uint8Array,
 };
 
-function now() {
+export function now() {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+// How bytes are fetched: fetch() in the browser; Node replaces it with a file reader.
+let byteLoader = async (url) => {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`fetch ${url}: HTTP ${r.status}`);
+  return new Uint8Array(await r.arrayBuffer());
+};
+export function setByteLoader(fn) {
+  byteLoader = fn;
+}
+export function loadBytes(url) {
+  return byteLoader(url);
 }
 
 // An ort.Tensor from little-endian bytes (copied into an aligned buffer).
@@ -37,63 +52,88 @@ export function tensorBytes(t) {
   return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 }
 
-export async function createSession(ort, model, options = {}) {
+// ORT session options from the harness's generic ones.
+export function sessionOptionsFrom(o = {}) {
   const so = {
-    executionProviders: options.executionProviders ?? ['cpu'],
-    graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
+    executionProviders: o.executionProviders ?? ['cpu'],
+    graphOptimizationLevel: o.graphOptimizationLevel ?? 'all',
   };
-  if (options.intraOpNumThreads) so.intraOpNumThreads = options.intraOpNumThreads;
-  if (options.externalData) so.externalData = options.externalData;  // browser: [{ path, data }]
-  return ort.InferenceSession.create(model, so);
+  if (o.intraOpNumThreads) so.intraOpNumThreads = o.intraOpNumThreads;
+  if (o.logSeverityLevel !== undefined) so.logSeverityLevel = o.logSeverityLevel;
+  if (o.enableProfiling) so.enableProfiling = true;
+  if (o.freeDimensionOverrides) so.freeDimensionOverrides = o.freeDimensionOverrides;
+  return so;
 }
 
-export async function runOnce(session, feeds) {
-  const t0 = now();
-  const outputs = await session.run(feeds);
-  return { outputs, runMs: now() - t0 };
+// Creates one ONNX Runtime session per model, in order, and returns them (an array).
+//   modelUrls: [url | { url, externalData: [{ path, url }] }] (browser: URLs; Node: file paths)
+//   sessionOptions: passed to ort.InferenceSession.create (externalData is added per model)
+//   options: the run's --backend-option key=value pairs ({} when none), e.g.
+//            { shader_precompile: 'on'|'off', parallel_load: 'on'|'off' }
+//   timings: filled here and stored by the caller as result metrics:
+//            fetch_ms (model bytes), session_create_ms (InferenceSession.create), ...
+// Sequential fetch and creation; the web optimizations (issue 6) change this body.
+export async function createSessions(ort, modelUrls, sessionOptions, options, timings) {
+  void options;
+  const sessions = [];
+  timings.fetch_ms = timings.fetch_ms ?? 0;
+  timings.session_create_ms = timings.session_create_ms ?? 0;
+  for (const m of modelUrls) {
+    const spec = typeof m === 'string' ? { url: m } : m;
+    let t0 = now();
+    const model = await loadBytes(spec.url);
+    const externalData = [];
+    for (const d of spec.externalData ?? [])
+      externalData.push({ path: d.path, data: await loadBytes(d.url) });
+    timings.fetch_ms += now() - t0;
+    const so = { ...sessionOptions };
+    if (externalData.length) so.externalData = externalData;
+    t0 = now();
+    sessions.push(await ort.InferenceSession.create(model, so));
+    timings.session_create_ms += now() - t0;
+  }
+  return sessions;
 }
 
-// Creates a session, runs the job once and returns
-// { outputs: [{ name, dtype, shape, bytes }], sessionMs, runMs }.
-export async function runJob(ort, job) {
-  const t0 = now();
-  const session = await createSession(ort, job.model, job.options ?? {});
-  const sessionMs = now() - t0;
+// Feeds from [{ name, dtype, shape, bytes }].
+export function makeFeeds(ort, inputs) {
   const feeds = {};
-  for (const inp of job.inputs) feeds[inp.name] = makeTensor(ort, inp.dtype, inp.shape, inp.bytes);
-  const { outputs, runMs } = await runOnce(session, feeds);
-  const out = [];
-  for (const name of session.outputNames) {
-    const t = outputs[name];
-    out.push({ name, dtype: t.type, shape: Array.from(t.dims, Number), bytes: tensorBytes(t) });
-  }
-  if (session.release) await session.release();
-  return { outputs: out, sessionMs, runMs };
+  for (const i of inputs) feeds[i.name] = makeTensor(ort, i.dtype, i.shape, i.bytes);
+  return feeds;
 }
 
-// The measurement protocol (same rules as src/runner's harness), given by the caller:
-//   { warmup: n (runs after the first, untimed for statistics), min_iterations, min_time_ms,
-//     budget_ms (measured time after which it stops anyway), max_iterations }
-// Returns { firstMs, warmupMs: [...], samplesMs: [...], stop: 'converged'|'budget'|'max' }.
-// The first inference is timed on its own (it includes shader compilation on WebGPU).
+// The outputs of a run as [{ name, dtype, shape, bytes }] in the session's output order.
+export function outputList(session, outputs) {
+  return session.outputNames.map((name) => {
+    const t = outputs[name];
+    return { name, dtype: t.type, shape: Array.from(t.dims, Number), bytes: tensorBytes(t) };
+  });
+}
+
+// Runs `session` on `feeds` under the measurement protocol (protocol.mjs). Returns the
+// protocol's times plus the outputs of the last run.
 export async function runProtocol(session, feeds, protocol = {}) {
-  const warmup = protocol.warmup ?? 1;
-  const minIt = Math.max(1, protocol.min_iterations ?? 3);
-  const minTime = protocol.min_time_ms ?? 0;
-  const budget = protocol.budget_ms ?? 10000;
-  const maxIt = protocol.max_iterations ?? 1000;
-  const first = await runOnce(session, feeds);
-  const warmupMs = [];
-  for (let k = 0; k < warmup; ++k) warmupMs.push((await runOnce(session, feeds)).runMs);
-  const samplesMs = [];
-  let total = 0, stop = 'max', last = first.outputs;
-  while (samplesMs.length < maxIt) {
-    const r = await runOnce(session, feeds);
-    samplesMs.push(r.runMs);
-    total += r.runMs;
-    last = r.outputs;
-    if (samplesMs.length >= minIt && total >= minTime) { stop = 'converged'; break; }
-    if (total >= budget) { stop = 'budget'; break; }
-  }
-  return { firstMs: first.runMs, warmupMs, samplesMs, stop, outputs: last };
+  let last = null;
+  const r = await measure(async () => { last = await session.run(feeds); }, protocol, now);
+  return { ...r, outputs: last };
+}
+
+// Creates the session, runs the job under `protocol` (default: once, no warm-up) and returns
+// { outputs: [{ name, dtype, shape, bytes }], timings, measured }.
+//   job: { models: [url|path|{url, externalData}], inputs: [{ name, dtype, shape, bytes }],
+//          sessionOptions, options, protocol }
+export async function runJob(ort, job) {
+  const timings = {};
+  const [session] = await createSessions(ort, job.models, sessionOptionsFrom(job.sessionOptions),
+                                         job.options ?? {}, timings);
+  const feeds = makeFeeds(ort, job.inputs);
+  const protocol = job.protocol ?? { warmup: 0, min_iterations: 1, min_time_ms: 0, ci_target: 0,
+                                     max_iterations: 1 };
+  const measured = await runProtocol(session, feeds, protocol);
+  const outputs = outputList(session, measured.outputs);
+  delete measured.outputs;
+  if (job.sessionOptions?.enableProfiling && session.endProfiling)
+    timings.profile_file = await session.endProfiling();
+  if (session.release) await session.release();
+  return { outputs, timings, measured };
 }

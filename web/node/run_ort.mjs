@@ -2,18 +2,21 @@
 // Runs one ONNX job in onnxruntime-node (CPU) through the shared harness (web/harness/).
 //   node web/node/run_ort.mjs job.json
 // job.json: { "model": "m.onnx", "inputs": [{ "name", "dtype", "shape", "file" | "data_base64" }],
-//             "output_dir": "dir" (optional), "options": { "intraOpNumThreads": n } }
+//             "output_dir": "dir" (optional), "options": { "intraOpNumThreads": n },
+//             "backend_options": { k: v } (the run's --backend-option pairs),
+//             "protocol": { ... } (optional, web/harness/protocol.mjs; default: one run) }
 // Relative paths are relative to job.json. With output_dir, each output is written to
-// <output_dir>/<index>.bin and <output_dir>/outputs.json lists { name, dtype, shape, file };
-// without it, outputs.json's content is printed with base64 data instead of files.
+// <output_dir>/<index>.bin and <output_dir>/outputs.json lists { name, dtype, shape, file } with
+// the timings and samples; without it, outputs.json's content is printed with base64 data.
 // onnxruntime-node is loaded from $ACCELBENCH_ORT_NODE_DIR or <repo>/third_party/node.
 // Exit codes: 0 ok, 2 bad job, 3 runtime failure (message on stderr).
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-import { runJob } from '../harness/ort_harness.mjs';
+import { runJob, setByteLoader } from '../harness/ort_harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -49,15 +52,27 @@ async function main() {
     bytes: i.file !== undefined ? new Uint8Array(fs.readFileSync(rel(i.file)))
                                 : new Uint8Array(Buffer.from(i.data_base64 ?? '', 'base64')),
   }));
+  setByteLoader(async (p) => new Uint8Array(await fs.promises.readFile(p)));
   const ort = loadOrt();
+  const sessionOptions = { ...(job.options ?? {}) };
+  if (job.profile) {
+    // Operator placement: ORT's profile lists every node with the EP that ran it.
+    sessionOptions.enableProfiling = true;
+    sessionOptions.profileFilePrefix = path.join(os.tmpdir(), `accelbench-ort-${process.pid}`);
+  }
   let res;
   try {
-    res = await runJob(ort, { model: rel(job.model), inputs, options: job.options ?? {} });
+    res = await runJob(ort, { models: [rel(job.model)], inputs, sessionOptions,
+                              options: job.backend_options ?? {}, protocol: job.protocol });
   } catch (e) {
     fail(3, `onnxruntime-node failed: ${e.message}`);
   }
+  const m = res.measured;
   const manifest = { runtime: 'onnxruntime-node', version: ort.env?.versions?.node ?? null,
-                     session_ms: res.sessionMs, run_ms: res.runMs, outputs: [] };
+                     session_ms: res.timings.session_create_ms, run_ms: m.firstMs,
+                     timings: res.timings, first_ms: m.firstMs, warmup_ms: m.warmupMs,
+                     steady_index: m.steadyIndex, samples_ms: m.samplesMs,
+                     elapsed_ms: m.elapsedMs, stop: m.stop, outputs: [] };
   if (job.output_dir) {
     const dir = rel(job.output_dir);
     fs.mkdirSync(dir, { recursive: true });
