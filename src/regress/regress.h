@@ -83,6 +83,8 @@ RunSelector ParseRunSelector(std::string_view spec);  // UsageError on malformed
 // UsageError when nothing matches ("unknown run id ...", "no run with tags ...").
 std::string ResolveRun(store::Database& db, const RunSelector& sel,
                        const std::string& exclude = "");
+// The newest run with results that started before `run_id` (UsageError when there is none).
+std::string PreviousRun(store::Database& db, const std::string& run_id);
 
 struct ConfigVerdict {
   std::string config_key, model, preset, platform, runtime, precision, mode;

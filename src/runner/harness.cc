@@ -19,6 +19,19 @@ double MsSince(Clock::time_point t0, Clock::time_point t1) {
   return std::chrono::duration<double, std::milli>(t1 - t0).count();
 }
 
+// TEST ONLY (issue 9): `--backend-option test_only_delay_ms=X` busy-waits X ms after every
+// harness-timed step of any backend, so tests can inject a known slowdown.
+double TestOnlyDelayMs(const PlannedConfig& c) {
+  auto it = c.backend_options.find("test_only_delay_ms");
+  return it == c.backend_options.end() ? 0 : std::max(0.0, std::stod(it->second));
+}
+void TestOnlyDelay(double ms) {
+  if (ms <= 0) return;
+  const auto until = Clock::now() + std::chrono::duration<double, std::milli>(ms);
+  while (Clock::now() < until) {
+  }
+}
+
 }  // namespace
 
 backends::LoadRequest MakeLoadRequest(const PlannedConfig& c) {
@@ -99,7 +112,8 @@ StopDecision Decide(const std::vector<double>& s, double elapsed_s, const Harnes
   return StopDecision::kContinue;
 }
 
-LoopResult MeasureLoop(backends::Backend& backend, const HarnessOptions& opt) {
+LoopResult MeasureLoop(backends::Backend& backend, const HarnessOptions& opt,
+                       double test_only_delay_ms) {
   LoopResult out;
   out.samples_ms.reserve(1024);
   const auto start = Clock::now();
@@ -107,6 +121,7 @@ LoopResult MeasureLoop(backends::Backend& backend, const HarnessOptions& opt) {
   for (;;) {
     const auto t0 = Clock::now();
     backend.Step();
+    TestOnlyDelay(test_only_delay_ms);
     const auto t1 = Clock::now();
     out.samples_ms.push_back(MsSince(t0, t1));
     if (out.samples_ms.size() < next_check) continue;
@@ -130,6 +145,7 @@ Measured Measure(backends::Backend& backend, const PlannedConfig& c, const Harne
   ResultRecord& r = m.record;
   r = RecordFor(c);
   std::vector<std::string> notes;
+  const double delay_ms = TestOnlyDelayMs(c);  // issue 9, tests only
 
   RaplCounter rapl;
   double idle_watts = 0;
@@ -159,6 +175,7 @@ Measured Measure(backends::Backend& backend, const PlannedConfig& c, const Harne
 
   t0 = Clock::now();
   backend.Step();
+  TestOnlyDelay(delay_ms);
   t1 = Clock::now();
   r.first_inference_ms = MsSince(t0, t1);
 
@@ -169,6 +186,7 @@ Measured Measure(backends::Backend& backend, const PlannedConfig& c, const Harne
   for (;;) {
     const auto a = Clock::now();
     backend.Step();
+    TestOnlyDelay(delay_ms);
     const auto b = Clock::now();
     warm.push_back(MsSince(a, b));
     const auto n = static_cast<int64_t>(warm.size());
@@ -193,7 +211,7 @@ Measured Measure(backends::Backend& backend, const PlannedConfig& c, const Harne
 
   backend.ResetPeakMemory();
   const double e0 = energy ? rapl.Joules() : 0;
-  auto loop = MeasureLoop(backend, opt);
+  auto loop = MeasureLoop(backend, opt, delay_ms);
   const double e1 = energy ? rapl.Joules() : 0;
   m.samples_ms = std::move(loop.samples_ms);
   const auto& s = m.samples_ms;
@@ -263,6 +281,9 @@ Measured Measure(backends::Backend& backend, const PlannedConfig& c, const Harne
   opts["backend"] = c.backend_options;
   opts["runtime_details"] = facts.details;
   r.options_json = opts.dump();
+  if (delay_ms > 0)
+    notes.push_back("TEST ONLY: " + std::to_string(delay_ms).substr(0, 6) +
+                    " ms busy-wait injected after every timed step");
   for (const auto& w : EnvironmentWarnings()) notes.push_back(w);
   for (const auto& n : notes) r.reason += (r.reason.empty() ? "" : "; ") + n;
   return m;

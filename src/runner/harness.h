@@ -42,6 +42,8 @@ struct LoopResult {
   StopDecision stop = StopDecision::kContinue;
   double elapsed_s = 0;
 };
-LoopResult MeasureLoop(backends::Backend& backend, const HarnessOptions& opt);
+// test_only_delay_ms: busy-wait after every step (tests only, issue 9).
+LoopResult MeasureLoop(backends::Backend& backend, const HarnessOptions& opt,
+                       double test_only_delay_ms = 0);
 
 }  // namespace accelbench::runner

@@ -58,7 +58,8 @@ std::string MakeConfigKey(const PlannedConfig& c) {
   key += "|" + c.platform + "|" + std::string(ToString(c.precision)) + "|" +
          std::string(ToString(c.mode)) + "|b" + std::to_string(c.batch) + "|s" +
          std::to_string(c.seq_len) + "|t" + std::to_string(c.threads);
-  for (const auto& [k, v] : c.backend_options) key += "|" + k + "=" + v;
+  for (const auto& [k, v] : c.backend_options)  // test-only injection keeps the identity
+    if (k != "test_only_delay_ms") key += "|" + k + "=" + v;
   return key;
 }
 
