@@ -12,6 +12,7 @@
 #include "report/html_report.h"
 #include "report/reporter.h"
 #include "runner/default_suite.h"
+#include "runner/stream_triad.h"
 #include "runner/test_double.h"
 #include "runner/worker.h"
 #include "store/database.h"
@@ -184,6 +185,18 @@ int RunCommand(const RunCommandOptions& opt) {
             << plan.skipped.size() << " skipped: platform absent or combination unsupported"
             << (completed.empty() ? "" : ", " + std::to_string(completed.size()) + " already done")
             << ") into " << opt.db_path << "\n";
+  // Memory bandwidth of this host's CPU (STREAM triad), once per host: the predictor's roofline
+  // needs it next to the GEMM calibration (issue 8).
+  if (harness.calibrate && !db.LookupMemoryBandwidth(host + "/cpu")) {
+    bool cpu_planned = false;
+    for (const auto& c : plan.runnable)
+      cpu_planned |= c.platform == "cpu" && c.runtime != kTestDoubleRuntime;
+    if (cpu_planned) {
+      TriadOptions to;
+      if (sweeps.front().threads > 0) to.threads = static_cast<int>(sweeps.front().threads);
+      db.StoreMemoryBandwidth(host + "/cpu", MeasureTriadBandwidth(to));
+    }
+  }
   StoreSink sink(db, host);
   Progress progress(stderr, opt.quiet_progress ? 0 : -1);
   SweepOutcome outcome;

@@ -412,12 +412,37 @@ std::optional<RunRecord> Database::Run(const std::string& run_id) {
 
 void Database::StoreCalibration(const std::string& device, const std::string& precision,
                                 double flops) {
-  impl_->conn->Prepare("INSERT INTO calibrations VALUES ($1, $2, $3, $4)")
+  impl_->conn
+      ->Prepare(
+          "INSERT INTO calibrations (device, precision, gemm_flops, measured_utc) VALUES ($1, $2, "
+          "$3, $4)")
       .Bind(1, device)
       .Bind(2, precision)
       .Bind(3, flops)
       .Bind(4, NowUtc())
       .Execute();
+}
+
+void Database::StoreMemoryBandwidth(const std::string& device, double bytes_per_s) {
+  impl_->conn
+      ->Prepare(
+          "INSERT INTO calibrations (device, precision, mem_bandwidth, measured_utc) VALUES ($1, "
+          "'stream_triad', $2, $3)")
+      .Bind(1, device)
+      .Bind(2, bytes_per_s)
+      .Bind(3, NowUtc())
+      .Execute();
+}
+
+std::optional<double> Database::LookupMemoryBandwidth(const std::string& device) {
+  auto res = impl_->conn
+                 ->Prepare(
+                     "SELECT mem_bandwidth FROM calibrations WHERE device = $1 AND mem_bandwidth "
+                     "IS NOT NULL ORDER BY measured_utc DESC LIMIT 1")
+                 .Bind(1, device)
+                 .Execute();
+  if (res.Rows() == 0 || res.IsNull(0, 0)) return std::nullopt;
+  return res.Real(0, 0);
 }
 
 std::optional<double> Database::LookupCalibration(const std::string& device,

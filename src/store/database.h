@@ -88,6 +88,10 @@ class Database {
   std::optional<RunRecord> Run(const std::string& run_id);
   void StoreCalibration(const std::string& device, const std::string& precision, double flops);
   std::optional<double> LookupCalibration(const std::string& device, const std::string& precision);
+  // STREAM-triad memory bandwidth of a device (issue 8): a calibrations row with precision
+  // 'stream_triad', gemm_flops NULL, mem_bandwidth in bytes/s.
+  void StoreMemoryBandwidth(const std::string& device, double bytes_per_s);
+  std::optional<double> LookupMemoryBandwidth(const std::string& device);
   QueryResult Query(const std::string& sql);
   int SchemaVersion();
   const std::string& path() const { return path_; }

@@ -38,11 +38,16 @@ CREATE TABLE samples (result_id VARCHAR NOT NULL, iteration BIGINT NOT NULL, lat
 CREATE TABLE failures (result_id VARCHAR NOT NULL, run_id VARCHAR, config_key VARCHAR,
   reason VARCHAR, recorded_utc VARCHAR);
 CREATE TABLE calibrations (device VARCHAR NOT NULL, precision VARCHAR NOT NULL, gemm_flops DOUBLE,
-  measured_utc VARCHAR);
+  measured_utc VARCHAR, mem_bandwidth DOUBLE);
 CREATE TABLE webgpu_autotune (run_id VARCHAR, browser VARCHAR NOT NULL, adapter_vendor VARCHAR,
   adapter_architecture VARCHAR NOT NULL, software_adapter BOOLEAN, kernel VARCHAR NOT NULL,
   problem VARCHAR, workgroup VARCHAR NOT NULL, median_ms DOUBLE, error VARCHAR, chosen BOOLEAN,
   measured_utc VARCHAR);
+CREATE TABLE predictions (prediction_id VARCHAR NOT NULL, created_utc VARCHAR, model VARCHAR,
+  preset VARCHAR, platform VARCHAR, runtime VARCHAR, precision VARCHAR, mode VARCHAR,
+  batch BIGINT, seq_len BIGINT, predictor VARCHAR, predicted_p50_ms DOUBLE,
+  interval_low_ms DOUBLE, interval_high_ms DOUBLE, interval_level DOUBLE, roofline_ms DOUBLE,
+  peaks_source VARCHAR, training_rows BIGINT, neighbours_json VARCHAR);
 )sql";
 
 // ---- history: version 1 exactly as it was (do not edit) ----
@@ -91,6 +96,14 @@ const std::vector<std::vector<std::string>>& Migrations() {
        "adapter_vendor VARCHAR, adapter_architecture VARCHAR NOT NULL, software_adapter BOOLEAN, "
        "kernel VARCHAR NOT NULL, problem VARCHAR, workgroup VARCHAR NOT NULL, median_ms DOUBLE, "
        "error VARCHAR, chosen BOOLEAN, measured_utc VARCHAR)"},
+      // v4 -> v5 (issue 8): predictions live in their own table (never in results); the runner's
+      // STREAM-triad memory bandwidth is stored next to the GEMM calibration.
+      {"ALTER TABLE calibrations ADD COLUMN mem_bandwidth DOUBLE",
+       "CREATE TABLE predictions (prediction_id VARCHAR NOT NULL, created_utc VARCHAR, "
+       "model VARCHAR, preset VARCHAR, platform VARCHAR, runtime VARCHAR, precision VARCHAR, "
+       "mode VARCHAR, batch BIGINT, seq_len BIGINT, predictor VARCHAR, predicted_p50_ms DOUBLE, "
+       "interval_low_ms DOUBLE, interval_high_ms DOUBLE, interval_level DOUBLE, "
+       "roofline_ms DOUBLE, peaks_source VARCHAR, training_rows BIGINT, neighbours_json VARCHAR)"},
   };
   return steps;
 }

@@ -9,7 +9,7 @@ namespace accelbench::store {
 
 class Connection;
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // SQL column type of a result field ("VARCHAR", "BIGINT", "DOUBLE").
 std::string ResultColumnType(const char* field_name);

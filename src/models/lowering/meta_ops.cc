@@ -52,6 +52,11 @@ const std::vector<int64_t>& MetaOps::ShapeOf(const Tensor& t) {
 }
 
 Tensor MetaOps::Make(std::vector<int64_t> shape, DType dtype) {
+  activation_elems_ += D(Numel(shape));
+  return Leaf(std::move(shape), dtype);
+}
+
+Tensor MetaOps::Leaf(std::vector<int64_t> shape, DType dtype) {
   auto t = std::make_shared<MetaTensor>();
   t->shape = std::move(shape);
   t->dtype = dtype;
@@ -72,7 +77,7 @@ Tensor MetaOps::Unary(const Tensor& x, double flops_per_elem) {
 Tensor MetaOps::Input(const std::string&, DType dtype, const std::vector<Dim>& dims) {
   std::vector<int64_t> s;
   for (const auto& d : dims) s.push_back(d.size);
-  return Make(std::move(s), dtype);
+  return Leaf(std::move(s), dtype);
 }
 
 void MetaOps::Output(const std::string& name, const Tensor& x) { outputs_[name] = ShapeOf(x); }
@@ -82,13 +87,13 @@ Tensor MetaOps::Param(const std::string& name, const std::vector<int64_t>& shape
   if (it != params_seen_.end()) {
     if (it->second.shape != shape)
       Fail("Param", "'" + name + "' requested as " + Str(shape) + " and " + Str(it->second.shape));
-    return Make(shape);
+    return Leaf(shape);
   }
   params_seen_.emplace(name, ParamSpec{shape, init});
   const int64_t n = Numel(shape);
   params_ += n;
   by_prefix_[name.substr(0, name.find('.'))] += n;
-  return Make(shape);
+  return Leaf(shape);
 }
 
 Tensor MetaOps::Constant(const std::string& name, const std::vector<int64_t>& shape,
@@ -96,7 +101,7 @@ Tensor MetaOps::Constant(const std::string& name, const std::vector<int64_t>& sh
   if (static_cast<int64_t>(values.size()) != Numel(shape))
     Fail("Constant",
          "'" + name + "' has " + std::to_string(values.size()) + " values for shape " + Str(shape));
-  return Make(shape);
+  return Leaf(shape);
 }
 
 Tensor MetaOps::Linear(const Tensor& x, const Tensor& w, const Tensor& b) {
@@ -312,7 +317,7 @@ Tensor MetaOps::Reshape(const Tensor& x, const std::vector<int64_t>& spec) {
   } else if (known != n) {
     Fail("Reshape", Str(xs) + " to " + Str(spec));
   }
-  return Make(std::move(out), x.As<MetaTensor>().dtype);
+  return Leaf(std::move(out), x.As<MetaTensor>().dtype);
 }
 
 Tensor MetaOps::Transpose(const Tensor& x, const std::vector<int64_t>& perm) {
@@ -354,7 +359,7 @@ Tensor MetaOps::Unsqueeze(const Tensor& x, int64_t axis) {
   auto out = ShapeOf(x);
   const int64_t a = Axis(axis, out.size() + 1, "Unsqueeze");
   out.insert(out.begin() + a, 1);
-  return Make(std::move(out), x.As<MetaTensor>().dtype);
+  return Leaf(std::move(out), x.As<MetaTensor>().dtype);
 }
 
 Tensor MetaOps::BroadcastBatch(const Tensor& x, const Tensor& like) {
@@ -390,31 +395,36 @@ ModelStats Analyze(const Family& family, const Config& cfg, const Workload& w, M
   Inputs in;
   for (const auto& d : family.InputsFor(cfg, w, mode))
     in.emplace(d.name, ops.Input(d.name, d.dtype, d.dims));
-  double flops = 0;
+  double flops = 0, acts = 0;
   switch (mode) {
     case Mode::kInference:
       family.Forward(ops, cfg, in);
       flops = ops.flops();
+      acts = ops.activation_elements();
       break;
     case Mode::kTraining:
       family.TrainingLoss(ops, cfg, in);
       flops = 3 * ops.flops();
+      acts = 3 * ops.activation_elements();
       break;
     case Mode::kPrefill:
     case Mode::kDecode: {
       if (!family.Info().generative) {
         family.Forward(ops, cfg, in);
         flops = ops.flops();
+        acts = ops.activation_elements();
         break;
       }
       DecodeState st;
       family.Prefill(ops, cfg, in, st);
       flops = ops.flops();
+      acts = ops.activation_elements();
       if (mode == Mode::kDecode) {
         auto ids = ops.Input("decode_ids", DType::kInt64,
                              {Dim::Symbolic("batch", w.batch), Dim::Static(1)});
         family.Decode(ops, cfg, ids, st);
         flops = ops.flops() - flops;
+        acts = ops.activation_elements() - acts;
       }
       break;
     }
@@ -423,6 +433,7 @@ ModelStats Analyze(const Family& family, const Config& cfg, const Workload& w, M
   s.params = ops.params();
   s.flops = flops;
   s.weight_bytes_fp32 = 4.0 * static_cast<double>(ops.params());
+  s.activation_elements = acts;
   s.params_by_prefix = ops.params_by_prefix();
   return s;
 }

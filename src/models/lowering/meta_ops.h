@@ -23,6 +23,10 @@ struct ModelStats {
   //   of TrainingLoss (backward ~ 2x forward), optimizer step not counted.
   double flops = 0;
   double weight_bytes_fp32 = 0;                     // 4 * params (constant buffers not included)
+  // Elements written by the ops of one call (inputs, parameters, constants and reshape/unsqueeze
+  // views excluded; training x3 like the FLOPs; decode: the step only). Times bytes per element
+  // and ~2 (written once, read once) it approximates activation memory traffic (issue 8).
+  double activation_elements = 0;
   std::map<std::string, int64_t> params_by_prefix;  // by first name component ("encoder", ...)
 };
 
@@ -35,6 +39,7 @@ class MetaOps : public Ops {
  public:
   int64_t params() const { return params_; }
   double flops() const { return flops_; }
+  double activation_elements() const { return activation_elems_; }
   const std::map<std::string, int64_t>& params_by_prefix() const { return by_prefix_; }
   const std::map<std::string, std::vector<int64_t>, std::less<>>& outputs() const {
     return outputs_;
@@ -109,11 +114,13 @@ class MetaOps : public Ops {
 
  private:
   Tensor Make(std::vector<int64_t> shape, DType dtype = DType::kFloat);
+  Tensor Leaf(std::vector<int64_t> shape, DType dtype = DType::kFloat);  // not counted as written
   Tensor Elementwise(const Tensor& a, const Tensor& b, double flops_per_elem);
   Tensor Unary(const Tensor& x, double flops_per_elem);
 
   int64_t params_ = 0;
   double flops_ = 0;
+  double activation_elems_ = 0;
   std::map<std::string, ParamSpec, std::less<>> params_seen_;
   std::map<std::string, int64_t> by_prefix_;
   std::map<std::string, std::vector<int64_t>, std::less<>> outputs_;
