@@ -34,6 +34,7 @@ void AddServeCommand(CLI::App& app, Action& action);          // cmd_serve.cc
 void AddClusterCommand(CLI::App& app, Action& action);        // cmd_cluster.cc
 void AddConvertCommand(CLI::App& app, Action& action);        // cmd_convert.cc
 void AddTunePrecisionCommand(CLI::App& app, Action& action);  // cmd_tune_precision.cc
+void AddWebOptCommand(CLI::App& app, Action& action);        // cmd_web.cc (issue 6)
 // A command whose issue has not landed: parses, exits 2 with "not implemented yet".
 void AddPendingCommand(CLI::App& app, Action& action, const std::string& name,
                        const std::string& help);

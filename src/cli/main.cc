@@ -38,6 +38,7 @@ int Main(int argc, char** argv) {
   AddClusterCommand(app, action);
   AddConvertCommand(app, action);
   AddTunePrecisionCommand(app, action);
+  AddWebOptCommand(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -74,25 +74,11 @@ export function sessionOptionsFrom(o = {}) {
 //            fetch_ms (model bytes), session_create_ms (InferenceSession.create), ...
 // Sequential fetch and creation; the web optimizations (issue 6) change this body.
 export async function createSessions(ort, modelUrls, sessionOptions, options, timings) {
-  void options;
-  const sessions = [];
-  timings.fetch_ms = timings.fetch_ms ?? 0;
-  timings.session_create_ms = timings.session_create_ms ?? 0;
-  for (const m of modelUrls) {
-    const spec = typeof m === 'string' ? { url: m } : m;
-    let t0 = now();
-    const model = await loadBytes(spec.url);
-    const externalData = [];
-    for (const d of spec.externalData ?? [])
-      externalData.push({ path: d.path, data: await loadBytes(d.url) });
-    timings.fetch_ms += now() - t0;
-    const so = { ...sessionOptions };
-    if (externalData.length) so.externalData = externalData;
-    t0 = now();
-    sessions.push(await ort.InferenceSession.create(model, so));
-    timings.session_create_ms += now() - t0;
-  }
-  return sessions;
+  // Issue 6: shader_precompile (warm-up on dummy inputs inside creation, graph_capture) and
+  // parallel_load (sessions created concurrently) live in web_optimizations.mjs.
+  const { createSessionsWithSwitches } = await import('./web_optimizations.mjs');
+  return createSessionsWithSwitches(ort, modelUrls, sessionOptions, options ?? {}, timings,
+                                    { loadBytes, now });
 }
 
 // Feeds from [{ name, dtype, shape, bytes }].
