@@ -41,6 +41,9 @@ struct RuntimeFacts {
   std::string execution_provider;  // "", "wasm", "webgpu", ...
   int threads = 0;
   std::map<std::string, std::string> details;  // e.g. attention path, BLAS, adapter
+  // issue 11: numbers the backend measured itself at load (quantized output deviation vs fp32,
+  // weight bytes, KV-cache bytes per token), keyed by result field name; the harness stores them.
+  std::map<std::string, double> result_fields;
 };
 
 class Backend {

@@ -57,6 +57,12 @@ struct ResultRecord {
   std::optional<double> energy_j_per_item;
   // accuracy of lower precisions vs fp32 on the same inputs
   std::optional<double> output_max_abs_dev, output_rel_dev;
+  // issue 11: quantization (weights and KV cache), measured at load on the run's own inputs
+  std::optional<double> weight_bytes;  // weights as stored (quantized forms + scales), bytes
+  std::optional<double> top1_agreement, ppl_fp32, ppl_delta;  // LLMs, vs fp32 weights
+  std::optional<double> kv_bytes_per_token;  // KV cache, all layers, per sequence token
+  std::optional<double> max_context_tokens;  // longest context in the memory budget (tokens)
+  std::optional<double> kv_max_abs_dev, kv_rel_dev, kv_top1_agreement;  // vs an fp16 KV cache
 };
 
 // ---- the field table ----

@@ -123,6 +123,20 @@ const std::vector<FieldDef>& ResultFields() {
       Real<&R::energy_j_per_item>("energy_j_per_item", "J", "energy per item above idle"),
       Real<&R::output_max_abs_dev>("output_max_abs_dev", "", "max |out - out_fp32|"),
       Real<&R::output_rel_dev>("output_rel_dev", "", "||out - out_fp32|| / ||out_fp32||"),
+      // issue 11
+      Real<&R::weight_bytes>("weight_bytes", "B", "weights as stored (quantized + scales)"),
+      Real<&R::top1_agreement>("top1_agreement", "",
+                               "LLM: share of positions whose top-1 token matches fp32"),
+      Real<&R::ppl_fp32>("ppl_fp32", "", "LLM: perplexity of fp32 weights on the seeded sequence"),
+      Real<&R::ppl_delta>("ppl_delta", "", "LLM: perplexity minus ppl_fp32 (same sequence)"),
+      Real<&R::kv_bytes_per_token>("kv_bytes_per_token", "B",
+                                   "KV cache bytes per sequence token (all layers, K and V)"),
+      Real<&R::max_context_tokens>("max_context_tokens", "",
+                                   "longest context whose KV cache fits the memory budget"),
+      Real<&R::kv_max_abs_dev>("kv_max_abs_dev", "", "decode logits max |dev| vs an fp16 cache"),
+      Real<&R::kv_rel_dev>("kv_rel_dev", "", "kv_max_abs_dev / max |logit| of the fp16 cache"),
+      Real<&R::kv_top1_agreement>("kv_top1_agreement", "",
+                                  "decode steps whose top-1 token matches the fp16 cache"),
   };
   return fields;
 }

@@ -31,15 +31,19 @@ Verdict CpuPrecision(const CpuInfo& cpu, Precision p) {
       if (cpu.Has("avx512_bf16") || cpu.Has("amx_bf16") || cpu.Has("bf16")) return kYes;
       return No("this CPU has no native bf16 (AVX512-BF16, AMX-BF16 or ARM BF16)");
     case Precision::kInt8:
-      return kYes;  // dynamic quantization (oneDNN / QNNPACK engines)
+      return kYes;  // issue 11: dynamic quantization of linears (fbgemm / oneDNN / QNNPACK engine)
     case Precision::kInt4:
-      return No("libtorch 1.13 has no int4 CPU kernels");
+      return kYes;  // issue 11: weight-only group-wise int4, dequantized on the fly per linear
   }
   return No("unknown precision");
 }
 
 Verdict CudaPrecision(const PlatformStatus& s, Precision p) {
-  if (p != Precision::kBf16) return kYes;  // fp32, fp16, int8, int4
+  // issue 11: the libtorch int8 path (quantized::linear_dynamic) has CPU kernels only; int4 is
+  // weight-only (dequantized to the compute dtype by ordinary tensor ops), so it runs on CUDA.
+  if (p == Precision::kInt8)
+    return No("the libtorch int8 lowering (quantized::linear_dynamic) has CPU kernels only");
+  if (p != Precision::kBf16) return kYes;  // fp32, fp16, int4
   const auto& d = s.details;
   if (!d.contains("compute_capability_major") || !d["compute_capability_major"].is_number()) {
     return No(
@@ -160,6 +164,13 @@ std::optional<std::string> WhyUnsupported(const HardwareReport& report, const Pl
     return fmt::format("{} on {}: {}", ToString(precision), s.instance, *v);
   if (auto v = ModeVerdict(s.kind, mode))
     return fmt::format("{} on {}: {}", ToString(mode), s.instance, *v);
+  // issue 11: the libtorch int8/int4 lowering quantizes for inference (and decode) only.
+  const bool torch_kind = s.kind == PlatformKind::kCpu || s.kind == PlatformKind::kCuda ||
+                          s.kind == PlatformKind::kRocm || s.kind == PlatformKind::kMps;
+  if (torch_kind && mode == Mode::kTraining &&
+      (precision == Precision::kInt8 || precision == Precision::kInt4))
+    return fmt::format("{} training on {}: the libtorch lowering quantizes for inference only",
+                       ToString(precision), s.instance);
   if (auto v = FamilyVerdict(s.kind, family)) return *v;
   return std::nullopt;
 }

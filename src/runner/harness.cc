@@ -172,6 +172,8 @@ Measured Measure(backends::Backend& backend, const PlannedConfig& c, const Harne
   r.runtime_version = facts.runtime_version;
   r.execution_provider = facts.execution_provider;
   if (facts.threads > 0) r.threads = facts.threads;
+  for (const auto& [name, value] : facts.result_fields)  // issue 11
+    if (const auto* f = FindResultField(name)) f->set(r, value);
 
   t0 = Clock::now();
   backend.Step();

@@ -8,6 +8,8 @@
 
 #include "backends/backend.h"
 #include "backends/torch/torch_ops.h"
+#include "backends/torch/torch_quant.h"
+#include "backends/torch/torch_quant_eval.h"
 #include "backends/torch/torch_util.h"
 #include "core/errors.h"
 #include "models/inputs.h"
@@ -38,6 +40,9 @@ class TorchBackend : public Backend {
  private:
   models::Inputs MakeInputs();
   void Prefill();
+  void LoadQuantized();  // issue 11: quantize per the plan and measure deviation / memory
+
+  torch_backend::QuantEval quant_eval_;
 
   LoadRequest req_;
   const models::Family* family_ = nullptr;
@@ -65,7 +70,8 @@ void TorchBackend::Load(const LoadRequest& req) {
   family_ = &models::FindFamily(req.family);
   cfg_ = req.config.Fields().empty() ? family_->FindPreset(req.preset).config : req.config;
   device_ = torch_backend::ParseDevice(req.platform);
-  dtype_ = torch_backend::ResolveDtype(req.precision, device_);
+  auto quant = torch_backend::QuantRequest(req);  // issue 11: int8/int4 weights, KV precision
+  dtype_ = quant ? at::kFloat : torch_backend::ResolveDtype(req.precision, device_);
   const bool generative_mode = req.mode == Mode::kPrefill || req.mode == Mode::kDecode;
   if (generative_mode && !family_->Info().generative)
     throw UnsupportedError(family_->Info().name + " is not generative: no " +
@@ -76,7 +82,18 @@ void TorchBackend::Load(const LoadRequest& req) {
   const Mode input_mode = req.mode == Mode::kTraining ? Mode::kTraining : Mode::kInference;
   descs_ = family_->InputsFor(cfg_, req.workload, input_mode);
   const bool training = req.mode == Mode::kTraining;
-  ops_ = std::make_unique<TorchOps>(device_, dtype_, req.seed, training);
+  if (quant && training)
+    throw UnsupportedError(std::string(ToString(req.precision)) +
+                           " training: the libtorch lowering quantizes for inference only");
+  if (quant)
+  {
+    auto q = std::make_unique<torch_backend::QuantTorchOps>(device_, req.seed, quant->plan,
+                                                            quant->kv);
+    q->set_kv_per_head(quant->kv_per_head);
+    ops_ = std::move(q);
+  }
+  else
+    ops_ = std::make_unique<TorchOps>(device_, dtype_, req.seed, training);
   for (const auto& [name, host] : models::GenerateInputs(descs_, req.seed))
     ops_->BindInput(name, torch_backend::ToTorch(host).to(device_));
 
@@ -100,9 +117,45 @@ void TorchBackend::Load(const LoadRequest& req) {
     optimizer_ =
         std::make_unique<torch::optim::AdamW>(ops_->Parameters(), torch::optim::AdamWOptions(lr));
   }
+  quant_eval_ = {};
+  if (quant) LoadQuantized();
   need_prefill_ = true;
   if (req.mode == Mode::kDecode) Prepare();
   torch_backend::WaitForDevice(device_);
+}
+
+void TorchBackend::LoadQuantized() {
+  auto& q = static_cast<torch_backend::QuantTorchOps&>(*ops_);
+  const auto kv = q.kv_precision();
+  q.set_kv_precision(torch_backend::KvPrecision::kCompute);
+  auto forward = [&] {
+    c10::InferenceMode guard;
+    auto out = family_->Forward(*ops_, cfg_, MakeInputs());
+    auto pick = out.find("logits");
+    if (pick == out.end()) pick = out.find("last_hidden_state");
+    if (pick == out.end()) pick = out.begin();
+    return TorchOps::Unwrap(pick->second);
+  };
+  at::Tensor ids;  // the fixed synthetic sequence of the perplexity / top-1 comparison
+  if (family_->Info().generative) {
+    const auto host = models::GenerateInputs(descs_, req_.seed);
+    if (auto it = host.find("input_ids"); it != host.end()) ids = torch_backend::ToTorch(it->second);
+  }
+  quant_eval_ = torch_backend::QuantizeAndEvaluate(q, forward, ids);
+  q.set_kv_precision(kv);
+  if (kv == torch_backend::KvPrecision::kCompute) return;
+  std::optional<int64_t> budget;
+  if (auto it = req_.options.find("memory_budget"); it != req_.options.end())
+    budget = torch_backend::ParseBytes(it->second);
+  auto prefill = [&](models::DecodeState& st) {
+    return TorchOps::Unwrap(family_->Prefill(*ops_, cfg_, MakeInputs(), st));
+  };
+  c10::InferenceMode guard;
+  auto kv_eval = torch_backend::EvaluateKvCache(q, *family_, cfg_, prefill,
+                                                std::min<int64_t>(req_.workload.decode_tokens, 16),
+                                                req_.workload.batch, budget);
+  for (auto& [k, v] : kv_eval.fields) quant_eval_.fields[k] = v;
+  for (auto& [k, v] : kv_eval.details) quant_eval_.details[k] = v;
 }
 
 void TorchBackend::Prefill() {
@@ -195,6 +248,15 @@ RuntimeFacts TorchBackend::Facts() const {
   const std::string path = ops_ ? ops_->attention_path() : "";
   f.details["attention"] = path.empty() ? "not run yet" : path;
   if (auto it = req_.options.find("lr"); it != req_.options.end()) f.details["lr"] = it->second;
+  f.result_fields = quant_eval_.fields;  // issue 11
+  for (const auto& [k, v] : quant_eval_.details) f.details[k] = v;
+  if (ops_ && !f.result_fields.count("weight_bytes")) {
+    int64_t bytes = 0;
+    for (const auto& [name, p] : ops_->params()) bytes += static_cast<int64_t>(p.nbytes());
+    f.result_fields["weight_bytes"] = static_cast<double>(bytes);
+  }
+  if (!torch_backend::Int8Engine().empty() && req_.precision == Precision::kInt8)
+    f.details["int8_engine"] = torch_backend::Int8Engine();
   return f;
 }
 

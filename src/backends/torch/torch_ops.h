@@ -30,6 +30,9 @@ class TorchOps : public models::Ops {
   // Creates a parameter now (used to materialise all weights at load time, outside timing).
   void Preload(const std::string& name, const std::vector<int64_t>& shape, models::WeightInit init);
   std::vector<at::Tensor> Parameters() const;
+  // Issue 11 (torch_quant.h): the parameters by name, and swapping a parameter's tensor (same shape).
+  const std::map<std::string, at::Tensor>& params() const { return params_; }
+  void ReplaceParam(const std::string& name, at::Tensor t) { params_[name] = std::move(t); }
   const std::map<std::string, at::Tensor>& outputs() const { return outputs_; }
   void ClearOutputs() { outputs_.clear(); }
   // "sdpa" (at::scaled_dot_product_attention), "explicit" (matmul/softmax) or "" before any call.

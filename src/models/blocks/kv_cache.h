@@ -9,6 +9,17 @@
 
 namespace accelbench::models::blocks {
 
+// Issue 11: a lowering that keeps the self-attention cache in another precision (fp16, int8,
+// int4; libtorch: backends/torch/torch_quant.h) implements this next to Ops. AppendToCache offers
+// it the step's keys/values first.
+class KvCacheStore {
+ public:
+  virtual ~KvCacheStore() = default;
+  // Appends k, v [B, Hkv, S, D] to the stored entries (empty on first use), replaces k, v by the
+  // full keys/values in the compute precision and returns true; false = not handled (plain cache).
+  virtual bool AppendKv(Tensor& stored_k, Tensor& stored_v, Tensor& k, Tensor& v) = 0;
+};
+
 // Appends this step's keys/values [B, Hkv, S, D] to layer `layer`'s self-attention cache in `st`
 // (created on first use) and replaces k, v by the full cached keys/values.
 void AppendToCache(Ops& ops, DecodeState& st, size_t layer, Tensor& k, Tensor& v);
