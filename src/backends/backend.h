@@ -46,6 +46,31 @@ struct RuntimeFacts {
   std::map<std::string, double> result_fields;
 };
 
+// Runtimes that own their clock (a browser page, a Node child process: issue 6) run the
+// harness's protocol themselves (the same warm-up and stop rules, web/harness/protocol.mjs) and
+// hand back raw times; the harness computes every statistic from them.
+struct OwnClockProtocol {
+  int64_t min_iterations = 10;
+  double min_time_ms = 1000, ci_target = 0.01, confidence = 0.95, budget_ms = 20000;
+  int64_t warmup_min = 3, warmup_max = 200;
+  double warmup_max_ms = 5000;
+  int64_t warmup_window = 5;
+  double warmup_tolerance = 0.05;
+};
+struct OwnClockMeasurement {
+  double load_ms = 0;  // model fetch + session creation
+  double first_inference_ms = 0;
+  std::vector<double> warmup_ms;
+  std::optional<size_t> steady_index;  // warm-up index where the steady state began
+  std::vector<double> samples_ms;
+  bool converged = false;  // false: the budget ran out first
+  std::optional<double> fetch_ms, session_create_ms;
+  std::optional<int64_t> ep_nodes, cpu_fallback_nodes;
+  std::optional<double> peak_rss_mb;  // of the process that ran the model, when it tells
+  std::string metrics_json;         // every timing the runtime reported (JSON object)
+  std::vector<std::string> notes;   // e.g. "software adapter"
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -69,6 +94,12 @@ class Backend {
   // Measures the device's dense GEMM rate (FLOP/s) at the loaded precision (the harness stores
   // it once per device and reports achieved/peak). nullopt where the backend cannot.
   virtual std::optional<double> CalibrateGemmFlops() { return std::nullopt; }
+  // Own-clock runtimes measure the loaded model under `p` themselves (nullopt: the harness
+  // times Step() as usual).
+  virtual std::optional<OwnClockMeasurement> MeasureOwnClock(const OwnClockProtocol& p) {
+    (void)p;
+    return std::nullopt;
+  }
 };
 
 using BackendFactory = std::function<std::unique_ptr<Backend>()>;

@@ -57,6 +57,17 @@ struct ResultRecord {
   std::optional<double> energy_j_per_item;
   // accuracy of lower precisions vs fp32 on the same inputs
   std::optional<double> output_max_abs_dev, output_rel_dev;
+  // issue 6: runtimes that own their clock (browser page, Node child): load phases and
+  // operator placement (nodes on the execution provider vs fallen back to the CPU EP)
+  std::optional<double> fetch_ms, session_create_ms;
+  std::optional<int64_t> ep_nodes, cpu_fallback_nodes;
+  std::string runtime_metrics_json;  // every timing the harness page/child reported (JSON)
+  // issue 10: sharded sweeps and distributed data-parallel training
+  std::string shard;  // "I/N" of a sharded sweep ("" when not sharded)
+  std::optional<int64_t> world_size;  // data-parallel processes (training scaling series)
+  std::string comm_backend;           // "gloo (torch c10d)"
+  std::string topology;               // "1 host x 2 ranks (loopback)"
+  std::optional<double> comm_ms, comm_fraction, allreduce_bytes, scaling_efficiency;
   // issue 11: quantization (weights and KV cache), measured at load on the run's own inputs
   std::optional<double> weight_bytes;  // weights as stored (quantized forms + scales), bytes
   std::optional<double> top1_agreement, ppl_fp32, ppl_delta;  // LLMs, vs fp32 weights

@@ -56,6 +56,20 @@ FieldDef Real(const char* name, const char* unit, const char* desc, bool summary
             else r.*M = std::nullopt;
           }};
 }
+// issue 6: an optional integer (absent = NULL)
+template <auto M>
+FieldDef OptInt(const char* name, const char* unit, const char* desc, bool summary = false) {
+  return {name, FieldType::kInt, unit, desc, summary,
+          [](const ResultRecord& r) -> FieldValue {
+            if (!(r.*M)) return std::monostate{};
+            return *(r.*M);
+          },
+          [](ResultRecord& r, const FieldValue& v) {
+            if (auto* i = std::get_if<int64_t>(&v)) r.*M = *i;
+            else if (auto* d = std::get_if<double>(&v)) r.*M = static_cast<int64_t>(*d);
+            else r.*M = std::nullopt;
+          }};
+}
 
 FieldDef StatusField() {
   return {"status", FieldType::kString, "", "ok | not_converged | failed | skipped", true,
@@ -123,6 +137,25 @@ const std::vector<FieldDef>& ResultFields() {
       Real<&R::energy_j_per_item>("energy_j_per_item", "J", "energy per item above idle"),
       Real<&R::output_max_abs_dev>("output_max_abs_dev", "", "max |out - out_fp32|"),
       Real<&R::output_rel_dev>("output_rel_dev", "", "||out - out_fp32|| / ||out_fp32||"),
+      // issue 6
+      Real<&R::fetch_ms>("fetch_ms", "ms", "model fetch time (part of load_ms; web/Node runtimes)"),
+      Real<&R::session_create_ms>("session_create_ms", "ms",
+                                  "ONNX Runtime session creation (part of load_ms)"),
+      OptInt<&R::ep_nodes>("ep_nodes", "", "graph nodes placed on the execution provider"),
+      OptInt<&R::cpu_fallback_nodes>("cpu_fallback_nodes", "",
+                                     "graph nodes that fell back to the CPU execution provider"),
+      Str<&R::runtime_metrics_json>("runtime_metrics_json",
+                                    "timings reported by the runtime's own harness (JSON)"),
+      // issue 10
+      Str<&R::shard>("shard", "shard I/N of a sharded sweep (0-based index)"),
+      OptInt<&R::world_size>("world_size", "", "data-parallel processes (training)"),
+      Str<&R::comm_backend>("comm_backend", "gradient all-reduce backend"),
+      Str<&R::topology>("topology", "hosts x ranks of a distributed run"),
+      Real<&R::comm_ms>("comm_ms", "ms", "median all-reduce time per step"),
+      Real<&R::comm_fraction>("comm_fraction", "", "share of the step spent in all-reduce"),
+      Real<&R::allreduce_bytes>("allreduce_bytes", "B", "gradient bytes all-reduced per step"),
+      Real<&R::scaling_efficiency>("scaling_efficiency", "",
+                                   "samples/s / (world size x samples/s of one process)"),
       // issue 11
       Real<&R::weight_bytes>("weight_bytes", "B", "weights as stored (quantized + scales)"),
       Real<&R::top1_agreement>("top1_agreement", "",

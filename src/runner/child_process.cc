@@ -41,8 +41,12 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, int64_t memory_
     dup2(out_pipe[1], 3);
     dup2(2, 1);  // the child's stdout must not mix into the parent's output
     if (memory_limit_bytes > 0) {
+      // Soft limit only: a browser started by the worker (issue 6) lifts it for itself, its
+      // address-space reservations (V8 cage, WASM guard regions) are not allocations.
       struct rlimit rl;
-      rl.rlim_cur = rl.rlim_max = static_cast<rlim_t>(memory_limit_bytes);
+      getrlimit(RLIMIT_AS, &rl);
+      rl.rlim_cur = static_cast<rlim_t>(memory_limit_bytes);
+      if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < rl.rlim_cur) rl.rlim_cur = rl.rlim_max;
       setrlimit(RLIMIT_AS, &rl);
     }
     execv(args[0], args.data());

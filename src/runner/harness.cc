@@ -167,6 +167,20 @@ Measured Measure(backends::Backend& backend, const PlannedConfig& c, const Harne
   auto t1 = Clock::now();
   r.load_ms = MsSince(t0, t1);
 
+  // Own-clock runtimes (browser page, Node child) run the protocol themselves (issue 6).
+  backends::OwnClockProtocol own_protocol;
+  own_protocol.min_iterations = opt.min_iterations;
+  own_protocol.min_time_ms = opt.min_time_s * 1000;
+  own_protocol.ci_target = opt.ci_target;
+  own_protocol.confidence = opt.confidence;
+  own_protocol.budget_ms = opt.budget_s * 1000;
+  own_protocol.warmup_min = opt.warmup_min;
+  own_protocol.warmup_max = opt.warmup_max;
+  own_protocol.warmup_max_ms = opt.warmup_max_s * 1000;
+  own_protocol.warmup_window = opt.warmup_window;
+  own_protocol.warmup_tolerance = opt.warmup_tolerance;
+  const auto own = backend.MeasureOwnClock(own_protocol);
+
   const auto facts = backend.Facts();
   r.runtime = facts.runtime.empty() ? c.runtime : facts.runtime;
   r.runtime_version = facts.runtime_version;
@@ -175,17 +189,28 @@ Measured Measure(backends::Backend& backend, const PlannedConfig& c, const Harne
   for (const auto& [name, value] : facts.result_fields)  // issue 11
     if (const auto* f = FindResultField(name)) f->set(r, value);
 
+  std::vector<double> warm;
+  std::optional<size_t> steady;
   t0 = Clock::now();
-  backend.Step();
-  TestOnlyDelay(delay_ms);
+  if (!own) backend.Step();
+  if (!own) TestOnlyDelay(delay_ms);
   t1 = Clock::now();
-  r.first_inference_ms = MsSince(t0, t1);
+  r.first_inference_ms = own ? own->first_inference_ms : MsSince(t0, t1);
 
   // Warm-up until two adjacent windows agree (steady state), with a minimum and caps.
-  std::vector<double> warm;
   const auto warm_start = Clock::now();
-  std::optional<size_t> steady;
-  for (;;) {
+  if (own) {
+    r.load_ms = own->load_ms;
+    warm = own->warmup_ms;
+    steady = own->steady_index;
+    r.fetch_ms = own->fetch_ms;
+    r.session_create_ms = own->session_create_ms;
+    r.ep_nodes = own->ep_nodes;
+    r.cpu_fallback_nodes = own->cpu_fallback_nodes;
+    r.runtime_metrics_json = own->metrics_json;
+    for (const auto& n : own->notes) notes.push_back(n);
+  }
+  for (; !own;) {
     const auto a = Clock::now();
     backend.Step();
     TestOnlyDelay(delay_ms);
@@ -212,9 +237,16 @@ Measured Measure(backends::Backend& backend, const PlannedConfig& c, const Harne
   }
 
   backend.ResetPeakMemory();
-  const double e0 = energy ? rapl.Joules() : 0;
-  auto loop = MeasureLoop(backend, opt, delay_ms);
-  const double e1 = energy ? rapl.Joules() : 0;
+  const double e0 = energy && !own ? rapl.Joules() : 0;
+  LoopResult loop;
+  if (own) {
+    loop.samples_ms = own->samples_ms;
+    loop.stop = own->converged ? StopDecision::kConverged : StopDecision::kBudget;
+    for (double v : loop.samples_ms) loop.elapsed_s += v / 1000.0;
+  } else {
+    loop = MeasureLoop(backend, opt, delay_ms);
+  }
+  const double e1 = energy && !own ? rapl.Joules() : 0;
   m.samples_ms = std::move(loop.samples_ms);
   const auto& s = m.samples_ms;
   r.iterations = static_cast<int64_t>(s.size());
@@ -266,6 +298,7 @@ Measured Measure(backends::Backend& backend, const PlannedConfig& c, const Harne
 
   const int64_t peak_kib = std::max(rss.PeakKiB(), ReadProcStatusKiB("VmHWM").value_or(0));
   r.peak_rss_mb = static_cast<double>(peak_kib) / 1024.0;
+  if (own) r.peak_rss_mb = own->peak_rss_mb;  // the child's, not this worker's (issue 6)
   if (auto dm = backend.Memory(); dm.peak_bytes)
     r.peak_device_mem_mb = static_cast<double>(*dm.peak_bytes) / 1048576.0;
 
@@ -274,7 +307,7 @@ Measured Measure(backends::Backend& backend, const PlannedConfig& c, const Harne
     r.achieved_tflops = achieved / 1e12;
     if (peak_flops && *peak_flops > 0) r.fraction_of_peak = achieved / *peak_flops;
   }
-  if (energy && items > 0 && !s.empty()) {
+  if (energy && !own && items > 0 && !s.empty()) {
     const double joules = (e1 - e0) - idle_watts * loop.elapsed_s;
     if (joules > 0) r.energy_j_per_item = joules / (items * static_cast<double>(s.size()));
   }
@@ -284,8 +317,9 @@ Measured Measure(backends::Backend& backend, const PlannedConfig& c, const Harne
   opts["runtime_details"] = facts.details;
   r.options_json = opts.dump();
   if (delay_ms > 0)
-    notes.push_back("TEST ONLY: " + std::to_string(delay_ms).substr(0, 6) +
-                    " ms busy-wait injected after every timed step");
+    notes.push_back(own ? "TEST ONLY: test_only_delay_ms ignored (this runtime times itself)"
+                        : "TEST ONLY: " + std::to_string(delay_ms).substr(0, 6) +
+                              " ms busy-wait injected after every timed step");
   for (const auto& w : EnvironmentWarnings()) notes.push_back(w);
   for (const auto& n : notes) r.reason += (r.reason.empty() ? "" : "; ") + n;
   return m;

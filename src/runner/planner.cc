@@ -41,6 +41,25 @@ std::vector<PlatformAvailability> Resolve(const std::string& requested, const Pl
   return {absent};
 }
 
+bool IsWeb(PlatformKind k) {
+  return k == PlatformKind::kWasm || k == PlatformKind::kWebGpu || k == PlatformKind::kWebNn;
+}
+
+// Web platforms run in the browser: their runtime is onnxruntime-web whatever runtime the sweep
+// names for the native platforms (issue 6). The test double stays the test double.
+std::string RuntimeFor(const std::string& runtime, PlatformKind kind) {
+  if (runtime == kTestDoubleRuntime || !IsWeb(kind)) return runtime;
+  return "onnxruntime-web";
+}
+
+std::optional<std::string> RuntimeMismatch(const std::string& runtime, PlatformKind kind) {
+  if (runtime == "onnxruntime-web" && !IsWeb(kind))
+    return "runtime onnxruntime-web runs on the web platforms (wasm, webgpu, webnn) only";
+  if (runtime == "onnxruntime" && kind != PlatformKind::kCpu)
+    return "runtime onnxruntime runs on platform cpu here (onnxruntime-node CPU build)";
+  return std::nullopt;
+}
+
 bool TakesText(const models::Family& f) {
   const auto m = f.Info().modality;
   return m == models::Modality::kText || m == models::Modality::kMultimodal;
@@ -93,7 +112,7 @@ Plan MakePlan(const Sweep& sweep, const PlanContext& ctx) {
             for (int64_t batch : sweep.batches) {
               for (int64_t seq : seqs) {
                 PlannedConfig c;
-                c.runtime = sweep.runtime;
+                c.runtime = RuntimeFor(sweep.runtime, inst.kind);
                 c.model = model;
                 c.preset = preset;
                 c.sets = sweep.sets;
@@ -110,6 +129,8 @@ Plan MakePlan(const Sweep& sweep, const PlanContext& ctx) {
                               "|" + c.platform + "|" + std::string(ToString(c.precision));
                 if (!inst.available) {
                   c.skip_reason = inst.reason;
+                } else if (auto why = RuntimeMismatch(c.runtime, inst.kind)) {
+                  c.skip_reason = *why;
                 } else if (fam && (mode == Mode::kPrefill || mode == Mode::kDecode) &&
                            !fam->Info().generative) {
                   c.skip_reason =

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "backends/browser/browser_probe.h"
 #include "backends/registry.h"
 #include "core/errors.h"
 #include "hardware/capabilities.h"
@@ -87,6 +88,26 @@ std::vector<std::string> Keys(const Plan& p) {
   return keys;
 }
 
+// Web platforms (issue 6): the browser is probed only when a sweep asks for one (it starts
+// Chromium); its statuses replace detection's "probe requires the browser backend" entries.
+bool IsWebKind(PlatformKind k) {
+  return k == PlatformKind::kWasm || k == PlatformKind::kWebGpu || k == PlatformKind::kWebNn;
+}
+void ProbeBrowserIfAsked(const std::vector<Sweep>& sweeps, hardware::HardwareReport& report) {
+  bool asked = false;
+  for (const auto& s : sweeps) {
+    if (s.runtime == kTestDoubleRuntime) continue;
+    for (const auto& p : s.platforms) {
+      const std::string kind = p.substr(0, p.find(':'));
+      asked |= kind == "wasm" || kind == "webgpu" || kind == "webnn";
+    }
+  }
+  if (!asked) return;
+  auto web = backends::browser::ProbeBrowserPlatforms(std::chrono::milliseconds(60000));
+  std::erase_if(report.platforms, [](const auto& p) { return IsWebKind(p.kind); });
+  for (auto& s : web) report.platforms.push_back(std::move(s));
+}
+
 }  // namespace
 
 int RunWorkerCommand() {
@@ -143,6 +164,7 @@ int RunCommand(const RunCommandOptions& opt) {
     sweeps.push_back(Normalize(req));
   }
   ValidateHarness(harness);
+  ProbeBrowserIfAsked(sweeps, report);
 
   std::vector<Plan> plans;
   for (const auto& s : sweeps) {

@@ -28,6 +28,34 @@ function toBase64(bytes) {
   return btoa(s);
 }
 
+// ONNX Runtime's "Node placements" lines (which EP runs how many nodes) from a second,
+// untimed session created with verbose logging; the log reaches the page through console.*.
+async function placementLog(ort, models, sessionOptions) {
+  const lines = [];
+  const saved = {};
+  for (const k of ['log', 'info', 'warn', 'error', 'debug']) {
+    saved[k] = console[k];
+    console[k] = (...args) => {
+      const text = args.map(String).join(' ');
+      if (/placed on \[|Node placements/.test(text)) lines.push(text);
+      saved[k].apply(console, args);
+    };
+  }
+  const level = ort.env.logLevel;
+  try {
+    ort.env.logLevel = 'verbose';
+    const [s] = await createSessions(ort, models, { ...sessionOptions, logSeverityLevel: 0,
+                                                    logVerbosityLevel: 0 }, {}, {});
+    if (s.release) await s.release();
+  } catch (e) {
+    lines.push(`placement session failed: ${e?.message ?? e}`);
+  } finally {
+    ort.env.logLevel = level;
+    Object.assign(console, saved);
+  }
+  return lines.join('\n');
+}
+
 async function runOnnx(job) {
   const ort = await import('/ort/ort.all.min.mjs');
   ort.env.wasm.wasmPaths = '/ort/';
@@ -77,6 +105,7 @@ async function runOnnx(job) {
   const outputs = outputList(session, r.outputs).map((o) => (
     { name: o.name, dtype: o.dtype, shape: o.shape, data_base64: toBase64(o.bytes) }));
   if (session.release) await session.release();
+  if (job.placement) meta.placement_log = await placementLog(ort, models, sessionOptions);
   meta.fetch_ms = timings.fetch_ms;
   meta.session_ms = timings.session_create_ms;
   return { ok: true, meta, timings, first_ms: r.firstMs, warmup_ms: r.warmupMs,
@@ -84,8 +113,42 @@ async function runOnnx(job) {
            stop: r.stop, outputs };
 }
 
+// Many models in one browser (parity tests): each item's session is created, run once and
+// released; a failing item is reported with its error and the next one runs.
+//   { kind: 'onnx_batch', ep, threads, items: [{ name, model_url, external_data, inputs }] }
+async function runOnnxBatch(job) {
+  const ort = await import('/ort/ort.all.min.mjs');
+  ort.env.wasm.wasmPaths = '/ort/';
+  const threads = job.threads > 0 ? job.threads : (navigator.hardwareConcurrency || 1);
+  ort.env.wasm.numThreads = crossOriginIsolated ? threads : 1;
+  const sessionOptions = sessionOptionsFrom({ executionProviders: [job.ep] });
+  const results = [];
+  for (const item of job.items) {
+    try {
+      const timings = {};
+      const [session] = await createSessions(
+          ort, [{ url: item.model_url, externalData: item.external_data ?? [] }], sessionOptions,
+          job.options ?? {}, timings);
+      const inputs = [];
+      for (const i of item.inputs) inputs.push({ ...i, bytes: await loadBytes(i.url) });
+      const t0 = performance.now();
+      const out = await session.run(makeFeeds(ort, inputs));
+      const runMs = performance.now() - t0;
+      const outputs = outputList(session, out).map((o) => (
+        { name: o.name, dtype: o.dtype, shape: o.shape, data_base64: toBase64(o.bytes) }));
+      if (session.release) await session.release();
+      results.push({ name: item.name, ok: true, timings, run_ms: runMs, outputs });
+    } catch (e) {
+      results.push({ name: item.name, ok: false, error: String(e?.message ?? e) });
+    }
+  }
+  return { ok: true, meta: { user_agent: navigator.userAgent, wasm_threads: ort.env.wasm.numThreads,
+                             cross_origin_isolated: crossOriginIsolated, ep: job.ep }, results };
+}
+
 async function main() {
   const job = await (await fetch('/job.json')).json();
+  if (job.kind === 'onnx_batch') return answer(await runOnnxBatch(job));
   if (job.kind === 'probe') return answer({ ok: true, probe: await probe(job) });
   if (job.kind === 'onnx') return answer(await runOnnx(job));
   throw new Error(`unknown job kind '${job.kind}'`);

@@ -4,14 +4,14 @@
 // job.json: { "model": "m.onnx", "inputs": [{ "name", "dtype", "shape", "file" | "data_base64" }],
 //             "output_dir": "dir" (optional), "options": { "intraOpNumThreads": n },
 //             "backend_options": { k: v } (the run's --backend-option pairs),
-//             "protocol": { ... } (optional, web/harness/protocol.mjs; default: one run) }
+//             "protocol": { ... } (optional, web/harness/protocol.mjs; default: one run),
+//             "placement": true (log ORT's node placement to stderr from a second session) }
 // Relative paths are relative to job.json. With output_dir, each output is written to
 // <output_dir>/<index>.bin and <output_dir>/outputs.json lists { name, dtype, shape, file } with
 // the timings and samples; without it, outputs.json's content is printed with base64 data.
 // onnxruntime-node is loaded from $ACCELBENCH_ORT_NODE_DIR or <repo>/third_party/node.
 // Exit codes: 0 ok, 2 bad job, 3 runtime failure (message on stderr).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -55,11 +55,6 @@ async function main() {
   setByteLoader(async (p) => new Uint8Array(await fs.promises.readFile(p)));
   const ort = loadOrt();
   const sessionOptions = { ...(job.options ?? {}) };
-  if (job.profile) {
-    // Operator placement: ORT's profile lists every node with the EP that ran it.
-    sessionOptions.enableProfiling = true;
-    sessionOptions.profileFilePrefix = path.join(os.tmpdir(), `accelbench-ort-${process.pid}`);
-  }
   let res;
   try {
     res = await runJob(ort, { models: [rel(job.model)], inputs, sessionOptions,
@@ -67,12 +62,20 @@ async function main() {
   } catch (e) {
     fail(3, `onnxruntime-node failed: ${e.message}`);
   }
+  if (job.placement) {
+    // Operator placement: ORT's verbose "Node placements" lines go to stderr (the caller's log)
+    // from a second session, so the measured session creation is not slowed by logging.
+    const s = await ort.InferenceSession.create(rel(job.model), { ...sessionOptions,
+      logSeverityLevel: 0, logVerbosityLevel: 0 });
+    if (s.release) await s.release();
+  }
   const m = res.measured;
   const manifest = { runtime: 'onnxruntime-node', version: ort.env?.versions?.node ?? null,
                      session_ms: res.timings.session_create_ms, run_ms: m.firstMs,
                      timings: res.timings, first_ms: m.firstMs, warmup_ms: m.warmupMs,
                      steady_index: m.steadyIndex, samples_ms: m.samplesMs,
-                     elapsed_ms: m.elapsedMs, stop: m.stop, outputs: [] };
+                     elapsed_ms: m.elapsedMs, stop: m.stop,
+                     peak_rss_mb: process.resourceUsage().maxRSS / 1024, outputs: [] };
   if (job.output_dir) {
     const dir = rel(job.output_dir);
     fs.mkdirSync(dir, { recursive: true });

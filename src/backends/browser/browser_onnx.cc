@@ -122,7 +122,8 @@ json MeasureProtocol::ToJson() const {
           {"min_iterations", min_iterations},
           {"min_time_ms", min_time_ms},
           {"budget_ms", budget_ms},
-          {"max_iterations", max_iterations}};
+          {"max_iterations", max_iterations},
+          {"ci_target", ci_target}};
 }
 
 BrowserRunResult RunOnnxInBrowser(
@@ -145,7 +146,10 @@ BrowserRunResult RunOnnxInBrowser(
               {"ep", opt.ep},
               {"webnn_device_type", opt.webnn_device_type},
               {"threads", opt.threads},
-              {"protocol", opt.protocol.ToJson()},
+              {"protocol", opt.protocol_json ? *opt.protocol_json : opt.protocol.ToJson()},
+              {"options", opt.options},
+              {"precision", opt.precision},
+              {"placement", opt.placement},
               {"external_data", json::array()},
               {"inputs", json::array()}};
   const fs::path data = model.string() + ".data";
@@ -175,7 +179,63 @@ BrowserRunResult RunOnnxInBrowser(
   r.fetch_ms = r.meta.value("fetch_ms", 0.0);
   for (const auto& o : b.at("outputs"))
     r.outputs[o.at("name").get<std::string>()] = OutputTensor(o);
+  r.body = b;
+  r.body.erase("outputs");
   return r;
+}
+
+std::vector<BatchItemResult> RunOnnxBatchInBrowser(const std::vector<BatchItem>& items,
+                                                   const BrowserRunOptions& opt) {
+  PageRequest req;
+  req.content = HarnessContent();
+  req.timeout = opt.timeout;
+  json job = {{"kind", "onnx_batch"},
+              {"ep", opt.ep},
+              {"threads", opt.threads},
+              {"options", opt.options},
+              {"items", json::array()}};
+  for (size_t m = 0; m < items.size(); ++m) {
+    const fs::path model = fs::absolute(items[m].model_path);
+    const std::string base = "/model/" + std::to_string(m) + "/";
+    req.content.files[base + "model.onnx"] = model.string();
+    json item = {{"name", items[m].name},
+                 {"model_url", base + "model.onnx"},
+                 {"external_data", json::array()},
+                 {"inputs", json::array()}};
+    const fs::path data = model.string() + ".data";
+    if (fs::exists(data)) {
+      req.content.files[base + "model.onnx.data"] = data.string();
+      item["external_data"].push_back(
+          {{"path", data.filename().string()}, {"url", base + "model.onnx.data"}});
+    }
+    int k = 0;
+    for (const auto& [name, t] : items[m].inputs) {
+      std::string dtype;
+      const std::string url = base + "input" + std::to_string(k++) + ".bin";
+      req.content.inline_content[url] = {InputBytes(t, dtype), "application/octet-stream"};
+      item["inputs"].push_back(
+          {{"name", name}, {"dtype", dtype}, {"shape", t.shape}, {"url", url}});
+    }
+    job["items"].push_back(item);
+  }
+  req.job = job;
+  const PageResult page = RunPage(req);
+  if (!page.ok) throw RuntimeError("browser " + opt.ep + " batch failed: " + page.error);
+  std::vector<BatchItemResult> out;
+  for (const auto& r : page.body.at("results")) {
+    BatchItemResult b;
+    b.name = r.value("name", std::string());
+    b.ok = r.value("ok", false);
+    b.error = r.value("error", std::string());
+    if (b.ok) {
+      b.session_ms = r.value("timings", json::object()).value("session_create_ms", 0.0);
+      b.run_ms = r.value("run_ms", 0.0);
+      for (const auto& o : r.at("outputs"))
+        b.outputs[o.at("name").get<std::string>()] = OutputTensor(o);
+    }
+    out.push_back(std::move(b));
+  }
+  return out;
 }
 
 }  // namespace accelbench::backends::browser

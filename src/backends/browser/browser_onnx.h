@@ -4,6 +4,7 @@
 // metadata and the outputs of the last run.
 #include <chrono>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@ struct MeasureProtocol {
   double min_time_ms = 0;    // ... and at least this much measured time
   double budget_ms = 10000;  // stop anyway when the measured time reaches this
   int max_iterations = 1000;
+  double ci_target = 0;  // 0: no CI requirement (converged at min iterations and min time)
   nlohmann::json ToJson() const;
 };
 
@@ -27,6 +29,11 @@ struct BrowserRunOptions {
   std::string webnn_device_type = "cpu";
   int threads = 0;  // wasm threads; 0 = navigator.hardwareConcurrency
   MeasureProtocol protocol;
+  // When set, replaces `protocol` (web/harness/protocol.mjs keys; the runner's full protocol).
+  std::optional<nlohmann::json> protocol_json;
+  std::map<std::string, std::string> options;  // --backend-option pairs: the page's `options`
+  std::string precision = "fp32";              // fp16 on webgpu needs shader-f16
+  bool placement = false;  // also report ORT's node placement (a second, untimed session)
   std::chrono::milliseconds timeout{120000};  // for the whole page (load, session, runs)
 };
 
@@ -39,6 +46,7 @@ struct BrowserRunResult {
   double fetch_ms = 0;    // model + input fetch
   std::string stop;       // "converged", "budget", "max"
   nlohmann::json meta;    // user agent, crossOriginIsolated, wasm threads, adapter, ...
+  nlohmann::json body;    // the page's whole answer (timings, steady_index, ...), no outputs
 };
 
 // Throws RuntimeError with the page's (or the browser's) message on any failure, including
@@ -47,5 +55,22 @@ BrowserRunResult RunOnnxInBrowser(
     const std::string& model_path,
     const std::map<std::string, models::HostTensor, std::less<>>& inputs,
     const BrowserRunOptions& opt = {});
+
+// Many models in ONE browser (parity tests): each is created, run once and released in turn.
+struct BatchItem {
+  std::string name, model_path;
+  std::map<std::string, models::HostTensor, std::less<>> inputs;
+};
+struct BatchItemResult {
+  std::string name;
+  bool ok = false;
+  std::string error;  // the page's error for this model
+  std::map<std::string, models::HostTensor> outputs;
+  double session_ms = 0, run_ms = 0;
+};
+// Throws RuntimeError when the page as a whole fails (timeout, crash); per-model failures are
+// in the results, in item order.
+std::vector<BatchItemResult> RunOnnxBatchInBrowser(const std::vector<BatchItem>& items,
+                                                   const BrowserRunOptions& opt);
 
 }  // namespace accelbench::backends::browser

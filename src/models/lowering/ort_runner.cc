@@ -105,6 +105,10 @@ OrtRunResult RunOnnxRuntimeNode(const std::string& model_path,
   job["output_dir"] = "out";
   job["options"] = json::object();
   if (opt.intra_op_threads > 0) job["options"]["intraOpNumThreads"] = opt.intra_op_threads;
+  if (!opt.protocol_json.empty()) job["protocol"] = json::parse(opt.protocol_json);
+  job["backend_options"] = json::object();
+  for (const auto& [k, v] : opt.backend_options) job["backend_options"][k] = v;
+  job["placement"] = opt.placement;
   job["inputs"] = json::array();
   int k = 0;
   for (const auto& [name, t] : inputs) {
@@ -143,6 +147,12 @@ OrtRunResult RunOnnxRuntimeNode(const std::string& model_path,
   }
   const json manifest = json::parse(ReadFile(tmp.path() / "out" / "outputs.json"));
   OrtRunResult res;
+  res.log = ReadFile(log);
+  {
+    json m = manifest;
+    m.erase("outputs");
+    res.manifest_json = m.dump();
+  }
   res.session_ms = manifest.value("session_ms", 0.0);
   res.run_ms = manifest.value("run_ms", 0.0);
   if (manifest.contains("version") && manifest["version"].is_string())

@@ -17,6 +17,10 @@ struct OrtRunOptions {
   // Precision the model was exported in: fp16 models take fp16 float inputs (converted here).
   Precision precision = Precision::kFp32;
   int intra_op_threads = 0;  // 0 = ORT's default
+  // issue 6: the measurement protocol (web/harness/protocol.mjs keys, JSON); empty = one run.
+  std::string protocol_json;
+  std::map<std::string, std::string> backend_options;  // the run's --backend-option pairs
+  bool placement = false;  // log ORT's node placement (a second, untimed session) into `log`
 };
 
 struct OrtRunResult {
@@ -24,6 +28,8 @@ struct OrtRunResult {
   double session_ms = 0;                      // as reported by the harness (session creation)
   double run_ms = 0;                          // one run
   std::string runtime_version;                // onnxruntime-node version, e.g. "1.30.0"
+  std::string manifest_json;  // the child's whole answer (timings, samples, ...), no outputs
+  std::string log;            // the child's stdout+stderr (ORT's verbose placement lines)
 };
 
 // Throws RuntimeError with the child's message when node, onnxruntime-node or the run fails.

@@ -1,0 +1,128 @@
+// The runtime "onnxruntime-web" (issue 6): an exported model measured by the harness page in
+// headless Chromium on EP wasm, webgpu or webnn. The page owns the clock and runs the runner's
+// protocol (web/harness/protocol.mjs); the harness computes the statistics from its samples.
+// One fresh browser per configuration: a crash or hang of the page is a failed result.
+#include <algorithm>
+#include <chrono>
+#include <memory>
+
+#include "backends/backend.h"
+#include "backends/browser/browser_onnx.h"
+#include "backends/browser/onnx_model_prep.h"
+#include "backends/browser/own_clock.h"
+#include "core/errors.h"
+
+namespace accelbench::backends {
+namespace {
+using nlohmann::json;
+
+class OrtWebBackend : public Backend {
+ public:
+  void Load(const LoadRequest& req) override {
+    req_ = req;
+    ep_ = req.platform.substr(0, req.platform.find(':'));
+    if (ep_ != "wasm" && ep_ != "webgpu" && ep_ != "webnn")
+      throw UnsupportedError("onnxruntime-web runs on the web platforms wasm, webgpu, webnn, not " +
+                             req.platform);
+    model_.reset();
+    model_ = std::make_unique<browser::ExportedModel>(req);
+  }
+
+  std::optional<OwnClockMeasurement> MeasureOwnClock(const OwnClockProtocol& p) override {
+    if (!model_) throw RuntimeError("onnxruntime-web backend: measure before Load");
+    browser::BrowserRunOptions o;
+    o.ep = ep_;
+    if (ep_ == "webnn") {
+      const auto colon = req_.platform.find(':');
+      std::string dev = colon == std::string::npos ? "cpu" : req_.platform.substr(colon + 1);
+      o.webnn_device_type = dev.substr(0, dev.find(','));
+      if (o.webnn_device_type.empty()) o.webnn_device_type = "cpu";
+    }
+    o.threads = req_.threads;
+    o.protocol_json = browser::ProtocolJson(p);
+    o.options = req_.options;
+    o.precision = std::string(ToString(req_.precision));
+    o.placement = Option("placement", "on") != "off";
+    const double default_s = (p.budget_ms + p.warmup_max_ms) / 1000.0 + 90;
+    o.timeout = std::chrono::milliseconds(
+        static_cast<int64_t>(std::stod(Option("page_timeout_s", std::to_string(default_s))) * 1000));
+    browser::BrowserRunResult r;
+    try {
+      r = browser::RunOnnxInBrowser(model_->path(), model_->inputs(), o);
+    } catch (const RuntimeError& e) {
+      const std::string msg = e.what();
+      if (const auto at = msg.find("unsupported: "); at != std::string::npos)
+        throw UnsupportedError(msg.substr(at));
+      throw;
+    }
+    meta_ = r.meta;
+    last_ = browser::PickLastOutput(r.outputs);
+    OwnClockMeasurement m = browser::OwnClockFromAnswer(r.body);
+    json metrics = json::parse(m.metrics_json);
+    metrics["onnx_export_ms"] = model_->export_ms();
+    metrics["input_fetch_ms"] = meta_.value("input_fetch_ms", 0.0);
+    m.metrics_json = metrics.dump();
+    if (auto pl = browser::ParsePlacement(meta_.value("placement_log", std::string()), ep_)) {
+      m.ep_nodes = pl->ep_nodes;
+      m.cpu_fallback_nodes = pl->cpu_fallback_nodes + pl->other_nodes;
+    }
+    if (meta_.contains("adapter") && meta_["adapter"].value("software", false))
+      m.notes.push_back("software WebGPU adapter (" +
+                        meta_["adapter"].value("architecture", std::string("?")) +
+                        ", CPU-emulated): not a GPU measurement");
+    if (ep_ == "wasm" && !meta_.value("cross_origin_isolated", false))
+      m.notes.push_back("page not crossOriginIsolated: WASM ran single-threaded");
+    return m;
+  }
+
+  void Step() override {
+    throw RuntimeError("onnxruntime-web: the page owns the clock (MeasureOwnClock), no Step");
+  }
+  int64_t ItemsPerStep() const override { return req_.workload.batch; }
+  DeviceMemory Memory() override { return {}; }
+  std::vector<float> LastOutput() override { return last_; }
+
+  RuntimeFacts Facts() const override {
+    RuntimeFacts f;
+    f.runtime = "onnxruntime-web";
+    if (meta_.contains("ort_version") && meta_["ort_version"].is_string())
+      f.runtime_version = meta_["ort_version"].get<std::string>();
+    f.execution_provider = ep_;
+    if (ep_ == "wasm") f.threads = meta_.value("wasm_threads", 0);
+    f.details["user_agent"] = meta_.value("user_agent", std::string());
+    f.details["cross_origin_isolated"] = meta_.value("cross_origin_isolated", false) ? "true"
+                                                                                     : "false";
+    f.details["wasm_threads"] = std::to_string(meta_.value("wasm_threads", 0));
+    if (meta_.contains("adapter")) {
+      const json& a = meta_["adapter"];
+      f.details["adapter"] = a.value("vendor", std::string()) + " " +
+                             a.value("architecture", std::string()) + " " +
+                             a.value("description", std::string());
+      f.details["software_adapter"] = a.value("software", false) ? "true" : "false";
+      f.details["shader_f16"] =
+          a.contains("features") &&
+                  std::count(a["features"].begin(), a["features"].end(), "shader-f16") > 0
+              ? "true"
+              : "false";
+    }
+    return f;
+  }
+
+ private:
+  std::string Option(const std::string& key, const std::string& fallback) const {
+    auto it = req_.options.find(key);
+    return it == req_.options.end() ? fallback : it->second;
+  }
+
+  LoadRequest req_;
+  std::string ep_;
+  std::unique_ptr<browser::ExportedModel> model_;
+  json meta_ = json::object();
+  std::vector<float> last_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> MakeOrtWebBackend() { return std::make_unique<OrtWebBackend>(); }
+
+}  // namespace accelbench::backends
