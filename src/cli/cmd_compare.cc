@@ -4,6 +4,7 @@
 
 #include "analysis/compare.h"
 #include "cli/command.h"
+#include "cluster/distributed.h"
 #include "core/errors.h"
 #include "store/database.h"
 
@@ -71,6 +72,8 @@ void AddCompareCommand(CLI::App& app, Action& action) {
         std::cerr << "compare: " << results.size()
                   << " result(s), nothing to compare (only baseline configurations)\n";
       analysis::WriteComparisons(rows, flags->format, std::cout);
+      // Data-parallel training results (issue 10): the scaling table and chart.
+      if (flags->format == "table") cluster::WriteScalingTable(results, std::cout);
       return 0;
     };
   });

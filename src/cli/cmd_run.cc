@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "cluster/distributed.h"
 #include "core/errors.h"
 #include "runner/session.h"
 #include "runner/settings.h"
@@ -15,6 +16,7 @@ struct RunFlags {
   std::string models, platforms, precisions, modes, batches, seqs;
   std::vector<std::string> sets, backend_options, tags;
   bool worker = false;
+  std::string world_sizes;  // issue 10: data-parallel training scaling series
   int64_t threads = 0;
 };
 
@@ -68,6 +70,14 @@ void AddRunCommand(CLI::App& app, Action& action) {
   cmd->add_option("--memory-limit", o.memory_limit_mb,
                   "Worker address-space limit in MiB (default 90% of available memory; 0 = none)");
   cmd->add_option("--resume", o.resume_run_id, "Continue a run without repeating finished work");
+  cmd->add_option("--shard", o.shard,
+                  "Run shard I/N (0-based) of the sweep, balanced by estimated cost (default: "
+                  "from mpirun/srun/Slurm array environment)");
+  cmd->add_option("--world-size", flags->world_sizes,
+                  "Data-parallel training scaling series: process counts, e.g. 1,2,4 (ranks "
+                  "spawned on loopback, or this process's launcher world under mpirun/srun)");
+  cmd->add_option("--run-id", o.run_id,
+                  "Run id shared by all shards (default: ACCELBENCH_RUN_ID or the launcher job id)");
   cmd->add_flag("--default-suite", o.default_suite, "Run the default suite (what `make run` runs)");
   cmd->add_option("--suite-budget", o.default_suite_budget_s,
                   "Default suite: planned measurement time in seconds")
@@ -108,6 +118,19 @@ void AddRunCommand(CLI::App& app, Action& action) {
         r.backend_options.insert(KeyValue("--backend-option", kv));
       for (const auto& kv : flags->tags) o.tags.insert(KeyValue("--tag", kv));
       o.command_line = "accelbench run";
+      if (!flags->world_sizes.empty()) {
+        cluster::ScalingOptions so;
+        so.request = r;
+        so.world_sizes = ParseInts("--world-size", flags->world_sizes);
+        so.harness = o.harness;
+        so.db_path = o.db_path;
+        so.format = o.format;
+        so.tags = o.tags;
+        so.command_line = o.command_line;
+        so.time_limit_s = o.time_limit_s;
+        so.lock_timeout_s = o.lock_timeout_s;
+        return cluster::RunScalingSeries(so);
+      }
       (void)app;
       return runner::RunCommand(o);
     };

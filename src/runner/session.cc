@@ -7,6 +7,7 @@
 
 #include "backends/browser/browser_probe.h"
 #include "backends/registry.h"
+#include "cluster/shard.h"
 #include "core/errors.h"
 #include "hardware/capabilities.h"
 #include "hardware/hardware.h"
@@ -25,9 +26,16 @@ using nlohmann::json;
 
 class StoreSink : public ResultSink {
  public:
-  StoreSink(store::Database& db, std::string host) : db_(db), host_(std::move(host)) {}
+  StoreSink(store::Database& db, std::string host, std::string shard)
+      : db_(db), host_(std::move(host)), shard_(std::move(shard)) {}
   void Store(const ResultRecord& r, std::span<const double> samples) override {
-    db_.InsertResult(r, samples);  // one transaction: committed when this returns
+    if (shard_.empty()) {
+      db_.InsertResult(r, samples);  // one transaction: committed when this returns
+      return;
+    }
+    ResultRecord copy = r;
+    copy.shard = shard_;
+    db_.InsertResult(copy, samples);
   }
   std::optional<double> LookupCalibration(const std::string& platform, Precision p) override {
     return db_.LookupCalibration(Device(platform), std::string(ToString(p)));
@@ -43,6 +51,7 @@ class StoreSink : public ResultSink {
   std::string Device(const std::string& platform) const { return host_ + "/" + platform; }
   store::Database& db_;
   std::string host_;
+  std::string shard_;  // "I/N" of a sharded run (issue 10), else empty
 };
 
 std::string HostName() {
@@ -131,12 +140,29 @@ int RunCommand(const RunCommandOptions& opt) {
 
   if (opt.default_suite && !opt.resume_run_id.empty())
     throw UsageError("--resume continues a stored run: do not combine it with --default-suite");
-  store::Database db = store::Database::Open(opt.db_path, {false, opt.lock_timeout_s});
+  // ---- sharding (issue 10): the shard, the run id all shards share, this shard's database ----
+  const auto env = cluster::ProcessEnv();
+  cluster::ShardSpec shard;
+  if (!opt.shard.empty()) shard = cluster::ParseShard(opt.shard);
+  else if (auto s = cluster::DetectLauncherShard(env)) shard = *s;
+  const std::string shared_run_id = cluster::SharedRunId(opt.run_id, shard, env);
+  if (shard.Sharded() && opt.default_suite)
+    throw UsageError("--default-suite cannot be sharded: its plan depends on each host's stored "
+                     "calibrations, so shards would not agree on it; use a sweep");
+  if (shard.Sharded() && shared_run_id.empty() && opt.resume_run_id.empty())
+    throw UsageError("shard " + shard.Label() + " needs a run id shared by all shards: --run-id ID "
+                     "(or ACCELBENCH_RUN_ID, or a launcher job id)");
+  if (!opt.resume_run_id.empty() && !opt.run_id.empty())
+    throw UsageError("--resume and --run-id: give one of them");
+  const std::string db_path = cluster::ShardDbPath(opt.db_path, shard, host);
+  store::Database db = store::Database::Open(db_path, {false, opt.lock_timeout_s});
+  if (run_id.empty() && !shared_run_id.empty() && db.Run(shared_run_id))
+    run_id = shared_run_id;  // a restarted shard continues its run
 
   hardware::HardwareReport report = hardware::Detect();
   if (!run_id.empty()) {
     const auto run = db.Run(run_id);
-    if (!run) throw UsageError("no run '" + run_id + "' in " + opt.db_path);
+    if (!run) throw UsageError("no run '" + run_id + "' in " + db_path);
     stored_settings = json::parse(run->settings_json);
     if (!stored_settings.contains("sweeps"))
       throw UsageError("run '" + run_id + "' was not started by `accelbench run`; cannot resume");
@@ -144,6 +170,17 @@ int RunCommand(const RunCommandOptions& opt) {
     harness = HarnessFromJson(stored_settings.at("harness").dump());
     time_limit_s = stored_settings.value("time_limit_s", time_limit_s);
     memory_limit = stored_settings.value("memory_limit_bytes", memory_limit);
+    if (stored_settings.contains("shard")) {
+      const auto& js = stored_settings.at("shard");
+      cluster::ShardSpec stored;
+      stored.index = js.value("index", int64_t{0});
+      stored.count = js.value("count", int64_t{1});
+      stored.source = js.value("source", std::string("flag"));
+      if (shard.Sharded() && (shard.index != stored.index || shard.count != stored.count))
+        throw UsageError("run '" + run_id + "' is shard " + stored.Label() + ", not " +
+                         shard.Label());
+      shard = stored;
+    }
   } else if (opt.default_suite) {
     DefaultSuiteInputs in;
     in.ctx = ContextFrom(report, false);
@@ -172,7 +209,8 @@ int RunCommand(const RunCommandOptions& opt) {
     if (!td) backends::MakeBackend(s.runtime);  // unknown runtime: usage error before running
     plans.push_back(MakePlan(s, ContextFrom(report, td)));
   }
-  const Plan plan = Concat(std::move(plans));
+  const Plan full_plan = Concat(std::move(plans));
+  const Plan plan = cluster::ShardPlan(full_plan, shard, harness);  // everything when unsharded
 
   // ---- the run row ----
   if (run_id.empty()) {
@@ -183,15 +221,19 @@ int RunCommand(const RunCommandOptions& opt) {
                        {"time_limit_s", time_limit_s},
                        {"memory_limit_bytes", memory_limit},
                        {"default_suite", opt.default_suite}};
+    if (shard.Sharded())
+      stored_settings["shard"] = {
+          {"index", shard.index}, {"count", shard.count}, {"source", shard.source}};
     store::RunRecord run;
-    run.run_id = store::NewUuid();
+    run.run_id = shared_run_id.empty() ? store::NewUuid() : shared_run_id;
     run.tags = opt.tags;
     run.command = opt.command_line;
     run.requested_settings_json = ToJson(req);
     run.settings_json = stored_settings.dump();
     run.environment_json = report.ToJson().dump();
     run.host = host;
-    run.planned_config_keys = Keys(plan);
+    // Every shard records the whole plan, so a merge reports what a dead shard left missing.
+    run.planned_config_keys = Keys(full_plan);
     db.InsertRun(run);
     run_id = run.run_id;
   }
@@ -203,10 +245,14 @@ int RunCommand(const RunCommandOptions& opt) {
   ro.memory_limit_bytes = memory_limit;
   ro.run_id = run_id;
   ro.host = host;
-  std::cerr << "run " << run_id << ": " << plan.Total() << " configurations ("
+  std::cerr << "run " << run_id
+            << (shard.Sharded() ? " shard " + shard.Label() + " (" + shard.source + ", " +
+                                      std::to_string(full_plan.Total()) + " in the whole sweep)"
+                                : std::string())
+            << ": " << plan.Total() << " configurations ("
             << plan.skipped.size() << " skipped: platform absent or combination unsupported"
             << (completed.empty() ? "" : ", " + std::to_string(completed.size()) + " already done")
-            << ") into " << opt.db_path << "\n";
+            << ") into " << db_path << "\n";
   // Memory bandwidth of this host's CPU (STREAM triad), once per host: the predictor's roofline
   // needs it next to the GEMM calibration (issue 8).
   if (harness.calibrate && !db.LookupMemoryBandwidth(host + "/cpu")) {
@@ -219,7 +265,7 @@ int RunCommand(const RunCommandOptions& opt) {
       db.StoreMemoryBandwidth(host + "/cpu", MeasureTriadBandwidth(to));
     }
   }
-  StoreSink sink(db, host);
+  StoreSink sink(db, host, shard.Sharded() ? shard.Label() : std::string());
   Progress progress(stderr, opt.quiet_progress ? 0 : -1);
   SweepOutcome outcome;
   {
@@ -234,7 +280,7 @@ int RunCommand(const RunCommandOptions& opt) {
   const auto records = db.Results(f);
   report::MakeReporter(opt.format)->Report(records, std::cout);
   std::cout.flush();
-  std::cerr << "results: " << opt.db_path << " (run " << run_id << ", " << records.size()
+  std::cerr << "results: " << db_path << " (run " << run_id << ", " << records.size()
             << " results)\n";
   if (!opt.report_file.empty()) {
     if (records.empty()) {
@@ -246,7 +292,7 @@ int RunCommand(const RunCommandOptions& opt) {
   }
   if (outcome.interrupted) {
     std::cerr << "interrupted: continue with `accelbench run --resume " << run_id << " --db "
-              << opt.db_path << "`\n";
+              << db_path << "`\n";
     return 130;
   }
   return 0;

@@ -23,6 +23,10 @@ struct RunCommandOptions {
   double time_limit_s = 120;
   int64_t memory_limit_mb = -1;  // -1: 90% of available memory; 0: none
   std::string resume_run_id;
+  // Sharded sweeps (issue 10): "I/N" from --shard (else the launcher's environment), and the run
+  // id shared by all shards (--run-id; else ACCELBENCH_RUN_ID or the launcher's job id).
+  std::string shard;
+  std::string run_id;
   bool default_suite = false;
   double default_suite_budget_s = 480;  // the suite's planned measurement time
   std::string report_file;
