@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 PRESET ?= release
 
-.PHONY: run test setup build bench format clean
+.PHONY: run test test-sanitize fuzz setup build bench format clean
 
 setup:
 	@scripts/setup
@@ -19,6 +19,18 @@ run: build
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
+
+# The whole suite again with AddressSanitizer + UndefinedBehaviorSanitizer (build-sanitize/).
+test-sanitize: setup
+	@[ -f build-sanitize/build.ninja ] || cmake --preset sanitize
+	cmake --build build-sanitize -j $(JOBS)
+	cd build-sanitize && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:suppressions=$(CURDIR)/scripts/lsan.supp \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS) --timeout 1800 $(SANITIZE_CTEST_ARGS)
+
+# libFuzzer targets, each run for FUZZ_SECONDS (default 30): fuzz/README.md.
+fuzz: setup
+	scripts/fuzz
 
 bench: build
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target benchmarks

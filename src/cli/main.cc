@@ -1,6 +1,7 @@
 // accelbench: command-line entry point. Exit codes: 0 ok, 1 finding (regression, failed check),
 // 2 usage error, 3 runtime error.
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -69,4 +70,10 @@ int Main(int argc, char** argv) {
 
 }  // namespace accelbench::cli
 
-int main(int argc, char** argv) { return accelbench::cli::Main(argc, argv); }
+int main(int argc, char** argv) {
+  // A full disk or a file-size limit must surface as a write error (EFBIG/ENOSPC) that the store
+  // reports, not as SIGXFSZ killing the process mid-write; a closed pipe as EPIPE.
+  std::signal(SIGXFSZ, SIG_IGN);
+  std::signal(SIGPIPE, SIG_IGN);
+  return accelbench::cli::Main(argc, argv);
+}

@@ -96,7 +96,10 @@ std::string ToString(const ConfigValue& v) {
 
 std::string Config::ToJson() const {
   nlohmann::json j = nlohmann::json::object();
-  for (const auto& [k, v] : fields_) std::visit([&](const auto& x) { j[k] = x; }, v);
+  for (const auto& field : fields_) {
+    const std::string& k = field.first;  // (clang 14 cannot capture structured bindings)
+    std::visit([&](const auto& x) { j[k] = x; }, field.second);
+  }
   return j.dump();
 }
 
