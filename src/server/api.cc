@@ -1,0 +1,230 @@
+// Data endpoints: status, filters, runs, results, history, predictions.
+#include "server/api.h"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "server/api_util.h"
+
+namespace accelbench::server {
+
+using detail::Col;
+using detail::Run;
+using json = nlohmann::json;
+
+namespace {
+
+// Columns returned by /api/results and /api/history (the dashboard's tables and charts).
+const std::vector<std::string>& ResultColumns() {
+  static const std::vector<std::string> c = {"result_id",
+                                             "run_id",
+                                             "config_key",
+                                             "started_utc",
+                                             "origin",
+                                             "model",
+                                             "preset",
+                                             "platform",
+                                             "runtime",
+                                             "precision",
+                                             "mode",
+                                             "batch",
+                                             "seq_len",
+                                             "threads",
+                                             "status",
+                                             "reason",
+                                             "iterations",
+                                             "lat_p50_ms",
+                                             "lat_p50_ci_low_ms",
+                                             "lat_p50_ci_high_ms",
+                                             "lat_p90_ms",
+                                             "lat_p95_ms",
+                                             "lat_p99_ms",
+                                             "lat_mean_ms",
+                                             "lat_cv",
+                                             "throughput",
+                                             "throughput_unit",
+                                             "peak_rss_mb",
+                                             "first_inference_ms",
+                                             "energy_j_per_item"};
+  return c;
+}
+
+std::string SelectList(Snapshot& s, const std::vector<std::string>& cols) {
+  std::string out;
+  for (const auto& c : cols) out += (out.empty() ? "" : ", ") + Col(s, c);
+  return out;
+}
+
+}  // namespace
+
+std::string ApiStatus(Snapshot& s, const StatusInfo& info) {
+  if (s.status_json.empty()) {
+    auto r = s.db->connection().Query(
+        "SELECT (SELECT count(*) FROM results), (SELECT count(*) FROM runs), "
+        "(SELECT max(started_utc) FROM results)");
+    json j = {{"results", r.Int(0, 0)},
+              {"runs", r.Int(1, 0)},
+              {"newest_result_utc", r.IsNull(2, 0) ? json(nullptr) : json(r.String(2, 0))},
+              {"schema_version", s.db->SchemaVersion()},
+              {"predictions_available", !s.prediction_columns.empty()}};
+    s.status_json = j.dump();
+  }
+  json j = json::parse(s.status_json);
+  j["generation"] = s.generation;
+  j["snapshot_utc"] = s.taken_utc;
+  j["database"] = std::filesystem::path(info.db_path).filename().string();
+  j["last_refresh_error"] = info.last_error.empty() ? json(nullptr) : json(info.last_error);
+  return j.dump();
+}
+
+std::string ApiFilters(Snapshot& s) {
+  if (!s.filters_json.empty()) return s.filters_json;
+  json j = json::object();
+  auto& c = s.db->connection();
+  for (const char* col : {"model", "preset", "platform", "runtime", "precision", "mode", "batch"}) {
+    auto r = c.Query(std::string("SELECT DISTINCT ") + col + " FROM results WHERE " + col +
+                     " IS NOT NULL ORDER BY 1 LIMIT 1000");
+    json vals = json::array();
+    for (size_t i = 0; i < r.Rows(); ++i) vals.push_back(detail::CellJson(r, 0, i));
+    j[col] = std::move(vals);
+  }
+  std::map<std::string, std::set<std::string>> tags;
+  auto r = c.Query("SELECT tags FROM runs");
+  for (size_t i = 0; i < r.Rows(); ++i) {
+    auto t = json::parse(r.String(0, i), nullptr, false);
+    if (!t.is_object()) continue;
+    for (auto& [k, v] : t.items())
+      if (v.is_string() && tags[k].size() < 200) tags[k].insert(v.get<std::string>());
+  }
+  j["tags"] = tags;
+  auto range = c.Query("SELECT min(started_utc), max(started_utc) FROM results");
+  j["first_utc"] = detail::CellJson(range, 0, 0);
+  j["last_utc"] = detail::CellJson(range, 1, 0);
+  s.filters_json = j.dump();
+  return s.filters_json;
+}
+
+std::string ApiRuns(Snapshot& s, const ResultQuery& q) {
+  detail::Where w;
+  if (q.from) w.Add("u.started_utc >= ?", *q.from);
+  if (q.to) w.Add("u.started_utc <= ?", q.to->size() == 10 ? *q.to + "T99" : *q.to);
+  if (!q.tags.empty()) {
+    auto ids = detail::RunsWithTags(s, q);
+    if (ids.empty()) w.AddRaw("FALSE");
+    std::string in;
+    for (auto& id : ids) {
+      in += in.empty() ? "?" : ", ?";
+      w.values.push_back(id);
+    }
+    if (!ids.empty()) w.AddRaw("u.run_id IN (" + in + ")");
+  }
+  std::string sql =
+      "SELECT u.run_id, u.started_utc, u.finished_utc, u.status, u.tags, u.host, "
+      "u.accelbench_version, u.accelbench_commit, "
+      "(SELECT count(*) FROM results r WHERE r.run_id = u.run_id) AS results, "
+      "(SELECT count(*) FROM results r WHERE r.run_id = u.run_id AND r.status = 'failed') "
+      "AS failed FROM runs u" +
+      w.sql + " ORDER BY u.started_utc DESC, u.run_id LIMIT ? OFFSET ?";
+  w.values.push_back(q.limit);
+  w.values.push_back(q.offset);
+  auto r = Run(s, sql, w.values);
+  json rows = detail::RowsJson(r);
+  for (auto& row : rows) {  // tags as an object, not JSON text
+    auto t = json::parse(row["tags"].is_string() ? row["tags"].get<std::string>() : "{}", nullptr,
+                         false);
+    row["tags"] = t.is_object() ? t : json::object();
+  }
+  return json{{"runs", rows}}.dump();
+}
+
+std::string ApiResults(Snapshot& s, const ResultQuery& q) {
+  auto w = detail::ResultWhere(s, q);
+  std::string sql = "SELECT " + SelectList(s, ResultColumns()) + " FROM results r" + w.sql;
+  if (q.latest)
+    sql +=
+        " QUALIFY row_number() OVER (PARTITION BY r.config_key ORDER BY r.started_utc DESC, "
+        "r.result_id DESC) = 1";
+  std::string count_sql = "SELECT count(*) FROM (" + sql + ")";
+  sql += " ORDER BY r.started_utc DESC, r.result_id LIMIT ? OFFSET ?";
+  auto total = Run(s, count_sql, w.values);
+  int64_t n = total.Int(0, 0);
+  w.values.push_back(q.limit);
+  w.values.push_back(q.offset);
+  auto r = Run(s, sql, w.values);
+  return json{{"total", n}, {"offset", q.offset}, {"results", detail::RowsJson(r)}}.dump();
+}
+
+std::string ApiHistory(Snapshot& s, const ResultQuery& q) {
+  std::string metric = q.metric.value_or("lat_p50_ms");
+  auto w = detail::ResultWhere(s, q);
+  w.AddRaw("r.status IN ('ok', 'not_converged')");
+  std::string ci_lo = metric == "lat_p50_ms" ? Col(s, "lat_p50_ci_low_ms") : "NULL";
+  std::string ci_hi = metric == "lat_p50_ms" ? Col(s, "lat_p50_ci_high_ms") : "NULL";
+  // Newest `limit` points per configuration, returned oldest first.
+  std::string sql =
+      "SELECT config_key, model, preset, platform, runtime, precision, mode, batch, seq_len, "
+      "run_id, result_id, started_utc, status, value, ci_low, ci_high FROM (SELECT r.config_key, "
+      "r.model, r.preset, r.platform, r.runtime, r.precision, r.mode, r.batch, r.seq_len, "
+      "r.run_id, r.result_id, r.started_utc, r.status, " +
+      Col(s, metric) + " AS value, " + ci_lo + " AS ci_low, " + ci_hi +
+      " AS ci_high, row_number() OVER (PARTITION BY r.config_key ORDER BY r.started_utc DESC) AS k "
+      "FROM results r" +
+      w.sql + ") WHERE k <= ? ORDER BY config_key, started_utc, result_id";
+  w.values.push_back(q.limit);
+  auto r = Run(s, sql, w.values);
+  json series = json::array();
+  std::string current;
+  for (size_t i = 0; i < r.Rows(); ++i) {
+    std::string key = r.String(0, i);
+    if (series.empty() || key != current) {
+      if (series.size() >= 50) break;  // at most 50 configurations per response
+      current = key;
+      json sj = {{"config_key", key}, {"points", json::array()}};
+      const char* names[] = {"model",     "preset", "platform", "runtime",
+                             "precision", "mode",   "batch",    "seq_len"};
+      for (size_t c = 0; c < 8; ++c) sj[names[c]] = detail::CellJson(r, c + 1, i);
+      series.push_back(std::move(sj));
+    }
+    series.back()["points"].push_back({{"run_id", r.String(9, i)},
+                                       {"result_id", r.String(10, i)},
+                                       {"started_utc", r.String(11, i)},
+                                       {"status", r.String(12, i)},
+                                       {"value", detail::CellJson(r, 13, i)},
+                                       {"ci_low", detail::CellJson(r, 14, i)},
+                                       {"ci_high", detail::CellJson(r, 15, i)}});
+  }
+  return json{{"metric", metric}, {"series", series}}.dump();
+}
+
+std::string ApiPredictions(Snapshot& s, const ResultQuery& q) {
+  if (s.prediction_columns.empty())
+    return json{{"available", false},
+                {"reason", "this database has no predictions table (run `accelbench predict`)"},
+                {"label", "predicted"},
+                {"predictions", json::array()}}
+        .dump();
+  detail::Where w;
+  auto text = [&](const char* col, const std::optional<std::string>& v) {
+    if (!v) return;
+    if (!s.prediction_columns.count(col))
+      throw BadRequest(std::string("predictions have no '") + col + "' column");
+    w.Add(std::string("p.") + col + " = ?", *v);
+  };
+  text("model", q.model);
+  text("platform", q.platform);
+  text("precision", q.precision);
+  text("mode", q.mode);
+  if (q.batch) {
+    if (!s.prediction_columns.count("batch"))
+      throw BadRequest("predictions have no 'batch' column");
+    w.Add("p.batch = ?", *q.batch);
+  }
+  w.values.push_back(q.limit);
+  w.values.push_back(q.offset);
+  auto r = Run(s, "SELECT * FROM predictions p" + w.sql + " LIMIT ? OFFSET ?", w.values);
+  json rows = detail::RowsJson(r);
+  for (auto& row : rows) row["label"] = "predicted";
+  return json{{"available", true}, {"label", "predicted"}, {"predictions", rows}}.dump();
+}
+
+}  // namespace accelbench::server
