@@ -16,7 +16,7 @@ ok() { echo "ok: $1"; }
 bad() { echo "FAIL: $1"; fail=1; }
 q() { "$bin" db query --db "$1" --format csv "$2" 2>&1 | tail -n +2; }
 fast=(--min-iterations 5 --min-time 0.2 --budget 3 --warmup-max-time 1 --ci-target 0.5
-      --no-progress-bar --seq-len 8)
+      --no-progress-bar --seq 8)
 
 if [ ! -x "${ACCELBENCH_CHROMIUM:-/usr/lib/chromium/chromium}" ]; then
   echo "skip: chromium is not installed"; exit 0
@@ -31,7 +31,8 @@ mkdir -p "$TMPDIR"
 # ---- wasm, webgpu, webnn in one run ----
 db="$tmp/web.duckdb"
 "$bin" run "${fast[@]}" --models bert --preset tiny --platforms wasm,webgpu,webnn --threads 2 \
-  --time-limit 240 --backend-option shader_precompile=off --db "$db" --format csv \
+  --time-limit 420 --backend-option shader_precompile=off --backend-option page_timeout_s=400 \
+  --db "$db" --format csv \
   >"$tmp/out" 2>"$tmp/err"; rc=$?
 [ $rc = 0 ] && ok "web run exits 0" || { bad "web run rc $rc"; cat "$tmp/err"; }
 r=$(q "$db" "SELECT platform_kind || '|' || status || '|' || runtime || '|' || execution_provider
@@ -57,7 +58,7 @@ n=$(q "$db" "SELECT count(*) FROM samples s JOIN results r USING (result_id) WHE
 m=$(q "$db" "SELECT iterations FROM results WHERE platform_kind='wasm'")
 [ "$n" = "$m" ] && ok "wasm samples stored ($n)" || bad "samples $n vs iterations $m"
 r=$(q "$db" "SELECT options_json FROM results WHERE platform_kind='wasm'")
-echo "$r" | grep -q 'shader_precompile' && echo "$r" | grep -q '"cross_origin_isolated":"true"' \
+echo "$r" | grep -q 'shader_precompile' && echo "$r" | grep -Eq 'cross_origin_isolated"+:"+true' \
   && ok "options and crossOriginIsolated stored" || bad "options_json: $r"
 r=$(q "$db" "SELECT platform || '|' || reason FROM results WHERE platform_kind='webgpu' AND status <> 'skipped'")
 if [ -n "$r" ]; then

@@ -72,7 +72,9 @@ TEST(WebProtocol, JsRulesDecideLikeTheNativeHarness) {
   const std::string js =
       "import('" + script +
       "').then(async (p) => { const fs = await import('node:fs');"
-      " const cases = JSON.parse(fs.readFileSync('" + in + "', 'utf8'));"
+      " const cases = JSON.parse(fs.readFileSync('" +
+      in +
+      "', 'utf8'));"
       " const q = p.normalizeProtocol({ min_iterations: 10, min_time_ms: 50, ci_target: 0.01,"
       "   budget_ms: 2000 });"
       " const out = cases.map((s) => ({ d: [10, 1000, 3000].map((e) => p.decide(s, e, q)),"
@@ -108,7 +110,8 @@ TEST(WebProtocol, JsRulesDecideLikeTheNativeHarness) {
 
 TEST(WebProtocol, PlacementParsedFromOrtsVerboseLog) {
   const std::string all =
-      "2026 [V:onnxruntime:, session_state.cc:1377 VerifyEachNodeIsAssignedToAnEp] Node placements\n"
+      "2026 [V:onnxruntime:, session_state.cc:1377 VerifyEachNodeIsAssignedToAnEp] Node "
+      "placements\n"
       "2026 [V:onnxruntime:, session_state.cc:1380 VerifyEachNodeIsAssignedToAnEp]  All nodes "
       "placed on [CPUExecutionProvider]. Number of nodes: 83\n";
   auto p = br::ParsePlacement(all, "cpu");

@@ -28,37 +28,45 @@ function toBase64(bytes) {
   return btoa(s);
 }
 
-// ONNX Runtime's "Node placements" lines (which EP runs how many nodes) from a second,
-// untimed session created with verbose logging; the log reaches the page through console.*.
-async function placementLog(ort, models, sessionOptions) {
-  const lines = [];
-  const saved = {};
+// ONNX Runtime's "Node placements" lines (which EP runs how many nodes) come through console.*
+// (the WASM module binds console at its start, so the hook is installed before ORT loads) from a
+// second, untimed session created with verbose logging.
+const placementLines = [];
+let capturing = false;
+function hookConsole() {
   for (const k of ['log', 'info', 'warn', 'error', 'debug']) {
-    saved[k] = console[k];
+    const orig = console[k].bind(console);
     console[k] = (...args) => {
-      const text = args.map(String).join(' ');
-      if (/placed on \[|Node placements/.test(text)) lines.push(text);
-      saved[k].apply(console, args);
+      if (capturing) {  // verbose session logs: keep the placement lines, drop the flood
+        const text = args.map(String).join(' ');
+        if (/placed on \[|Node placements/.test(text)) placementLines.push(text);
+        return;
+      }
+      orig(...args);
     };
   }
-  const level = ort.env.logLevel;
+}
+
+async function placementLog(ort, models, sessionOptions) {
+  capturing = true;
   try {
-    ort.env.logLevel = 'verbose';
     const [s] = await createSessions(ort, models, { ...sessionOptions, logSeverityLevel: 0,
                                                     logVerbosityLevel: 0 }, {}, {});
     if (s.release) await s.release();
   } catch (e) {
-    lines.push(`placement session failed: ${e?.message ?? e}`);
+    placementLines.push(`placement session failed: ${e?.message ?? e}`);
   } finally {
-    ort.env.logLevel = level;
-    Object.assign(console, saved);
+    capturing = false;
   }
-  return lines.join('\n');
+  return placementLines.join('\n');
 }
 
 async function runOnnx(job) {
+  if (job.placement) hookConsole();
   const ort = await import('/ort/ort.all.min.mjs');
   ort.env.wasm.wasmPaths = '/ort/';
+  // The environment's logger is created with the first session, so the placement session (verbose)
+  // runs first, untimed; logging goes back to warnings before the measured session is created.
   const threads = job.threads > 0 ? job.threads : (navigator.hardwareConcurrency || 1);
   ort.env.wasm.numThreads = crossOriginIsolated ? threads : 1;
   const options = job.options ?? {};
@@ -94,6 +102,11 @@ async function runOnnx(job) {
   const timings = {};
   const sessionOptions = sessionOptionsFrom({ executionProviders: [ep],
                                               logSeverityLevel: job.log_severity_level });
+  if (job.placement) {
+    ort.env.logLevel = 'verbose';
+    meta.placement_log = await placementLog(ort, models, sessionOptions);
+    ort.env.logLevel = 'warning';
+  }
   const t0 = performance.now();
   const [session] = await createSessions(ort, models, sessionOptions, options, timings);
   meta.load_ms = performance.now() - t0;
@@ -105,7 +118,6 @@ async function runOnnx(job) {
   const outputs = outputList(session, r.outputs).map((o) => (
     { name: o.name, dtype: o.dtype, shape: o.shape, data_base64: toBase64(o.bytes) }));
   if (session.release) await session.release();
-  if (job.placement) meta.placement_log = await placementLog(ort, models, sessionOptions);
   meta.fetch_ms = timings.fetch_ms;
   meta.session_ms = timings.session_create_ms;
   return { ok: true, meta, timings, first_ms: r.firstMs, warmup_ms: r.warmupMs,

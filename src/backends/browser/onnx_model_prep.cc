@@ -32,8 +32,8 @@ ExportedModel::ExportedModel(const LoadRequest& req) {
     eo.precision = req.precision;
     eo.seed = req.seed;
     models::ExportOnnx(family, cfg, req.workload, path_, eo);
-    inputs_ = models::GenerateInputs(family.InputsFor(cfg, req.workload, Mode::kInference),
-                                     req.seed);
+    inputs_ =
+        models::GenerateInputs(family.InputsFor(cfg, req.workload, Mode::kInference), req.seed);
   } catch (...) {
     std::error_code ec;
     fs::remove_all(dir_, ec);

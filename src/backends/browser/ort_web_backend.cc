@@ -43,9 +43,13 @@ class OrtWebBackend : public Backend {
     o.options = req_.options;
     o.precision = std::string(ToString(req_.precision));
     o.placement = Option("placement", "on") != "off";
-    const double default_s = (p.budget_ms + p.warmup_max_ms) / 1000.0 + 90;
-    o.timeout = std::chrono::milliseconds(
-        static_cast<int64_t>(std::stod(Option("page_timeout_s", std::to_string(default_s))) * 1000));
+    // Session creation and the first WebGPU inference (shader compilation) take minutes on a
+    // busy 2-core machine with SwiftShader: a generous default, below nothing but the worker's
+    // own --time-limit.
+    const double default_s =
+        (p.budget_ms + p.warmup_max_ms) / 1000.0 + (ep_ == "webgpu" ? 240 : 90);
+    o.timeout = std::chrono::milliseconds(static_cast<int64_t>(
+        std::stod(Option("page_timeout_s", std::to_string(default_s))) * 1000));
     browser::BrowserRunResult r;
     try {
       r = browser::RunOnnxInBrowser(model_->path(), model_->inputs(), o);
@@ -90,8 +94,8 @@ class OrtWebBackend : public Backend {
     f.execution_provider = ep_;
     if (ep_ == "wasm") f.threads = meta_.value("wasm_threads", 0);
     f.details["user_agent"] = meta_.value("user_agent", std::string());
-    f.details["cross_origin_isolated"] = meta_.value("cross_origin_isolated", false) ? "true"
-                                                                                     : "false";
+    f.details["cross_origin_isolated"] =
+        meta_.value("cross_origin_isolated", false) ? "true" : "false";
     f.details["wasm_threads"] = std::to_string(meta_.value("wasm_threads", 0));
     if (meta_.contains("adapter")) {
       const json& a = meta_["adapter"];

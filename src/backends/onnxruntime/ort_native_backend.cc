@@ -19,8 +19,10 @@ class OrtNativeBackend : public Backend {
   void Load(const LoadRequest& req) override {
     req_ = req;
     if (req.platform != "cpu")
-      throw UnsupportedError("runtime onnxruntime runs on platform cpu here (onnxruntime-node CPU "
-                             "build), not " + req.platform);
+      throw UnsupportedError(
+          "runtime onnxruntime runs on platform cpu here (onnxruntime-node CPU "
+          "build), not " +
+          req.platform);
     model_.reset();
     model_ = std::make_unique<browser::ExportedModel>(req);
   }
@@ -59,8 +61,9 @@ class OrtNativeBackend : public Backend {
     f.runtime = "onnxruntime";
     f.runtime_version = version_;
     f.execution_provider = "cpu";
-    f.threads = req_.threads > 0 ? req_.threads
-                                 : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    f.threads = req_.threads > 0
+                    ? req_.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     f.details["host"] = "onnxruntime-node (Node child process)";
     return f;
   }
