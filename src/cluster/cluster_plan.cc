@@ -43,6 +43,7 @@ std::string RunCommand(const ClusterConfig& c, bool with_run_id) {
 }
 
 std::string MergeCommand(const ClusterConfig& c, bool known_hosts) {
+  if (c.world_size < 2) return "# one shard: its database needs no merge";
   const std::string merged = Replace(Replace(c.db, "{shard}", "all"), "{host}", "all");
   std::string cmd = Quote(c.accelbench) + " db merge --db " + Quote(merged);
   for (int64_t i = 0; i < c.world_size; ++i) {
@@ -56,7 +57,7 @@ std::string MergeCommand(const ClusterConfig& c, bool known_hosts) {
 
 std::string Summary(const ClusterConfig& c) {
   std::ostringstream o;
-  o << "# accelbench cluster plan: " << c.name << ", " << c.world_size << " ranks over "
+  o << "# accelbench cluster plan: " << c.name << ", " << c.world_size << " rank(s) over "
     << c.hosts.size() << " host(s)";
   if (c.world_size < c.Slots()) o << " (" << c.Slots() << " slots)";
   o << "\n# each rank runs one shard of the sweep (balanced by estimated cost) into its own "
@@ -105,7 +106,7 @@ std::string SlurmPlan(const ClusterConfig& c) {
   } else {
     o << "#SBATCH --ntasks=" << c.world_size << "\n";
   }
-  o << Replace(Summary(c), "\n# all", "\n# all");
+  o << Summary(c);
   o << "set -euo pipefail\n";
   o << "# the shard comes from SLURM_PROCID/SLURM_STEP_NUM_TASKS inside the srun step\n";
   o << "srun " << RunCommand(c, true) << "\n";

@@ -44,8 +44,8 @@ grep -q "efficiency" "$tmp/out" && ok "scaling table printed" || bad "no scaling
 cat "$tmp/out" | sed -n '/^scaling/,$p'
 n=$(q "$db" "SELECT count(*) FROM results WHERE status = 'ok' AND mode = 'training'")
 [ "$n" = 3 ] && ok "3 scaling results stored" || bad "$n ok results"
-w=$(q "$db" "SELECT string_agg(CAST(world_size AS VARCHAR), ',' ORDER BY world_size) FROM results")
-[ "$w" = "1,2,3" ] && ok "world sizes 1,2,3" || bad "world sizes $w"
+w=$(q "$db" "SELECT string_agg(CAST(world_size AS VARCHAR), '-' ORDER BY world_size) FROM results")
+[ "$w" = "1-2-3" ] && ok "world sizes 1,2,3" || bad "world sizes $w"
 b=$(q "$db" "SELECT count(*) FROM results WHERE world_size > 1 AND comm_backend = 'gloo (torch c10d)' AND allreduce_bytes > 0 AND comm_fraction > 0 AND comm_fraction < 1")
 [ "$b" = 2 ] && ok "gloo backend, bytes and comm share stored for 2 and 3 ranks" || bad "comm fields: $b"
 e=$(q "$db" "SELECT scaling_efficiency FROM results WHERE world_size = 1")

@@ -169,7 +169,7 @@ TEST(ClusterPlan, BadInput) {
     FAIL() << "world size 5 > 4 slots accepted";
   } catch (const UsageError& e) {
     EXPECT_NE(std::string(e.what()).find("larger than the hosts allow"), std::string::npos);
-    EXPECT_NE(std::string(e.what()).find("c.yaml:5"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("c.yaml:4"), std::string::npos) << e.what();
   }
   const auto c = parse("hosts: [good, bad]\n");
   EXPECT_EQ(c.world_size, 2);

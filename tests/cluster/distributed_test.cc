@@ -77,7 +77,17 @@ TEST_P(DataParallel, OneStepEqualsSingleProcessOnConcatenatedBatch) {
   ref.Step();
   const auto expect = ref.FlatParameters();
   EXPECT_GT(MaxAbsDiff(before, expect), 1e-4) << "the step changed nothing";
-  EXPECT_LT(MaxAbsDiff(after[0], expect), 1e-5);
+  // Tolerance: the sums run in a different order (per-rank means averaged vs one mean), and
+  // AdamW's first step normalises each gradient element (update ~ lr * g / |g|), which magnifies
+  // float rounding of elements whose gradient is near zero. So: within 1% of the step size lr
+  // element-wise, and the whole difference under 0.1% of the step's norm.
+  EXPECT_LT(MaxAbsDiff(after[0], expect), 1e-2 * Tiny().lr);
+  double diff = 0, step = 0;
+  for (size_t i = 0; i < expect.size(); ++i) {
+    diff += (after[0][i] - expect[i]) * (after[0][i] - expect[i]);
+    step += (expect[i] - before[i]) * (expect[i] - before[i]);
+  }
+  EXPECT_LT(std::sqrt(diff / step), 1e-3);
   std::filesystem::remove_all(dir);
 }
 
