@@ -156,7 +156,12 @@ int Mel(const WebFlags& f) {
   br::MelJob job = br::MelJobFor(f.family, f.batch, f.seconds);
   job.iters = f.iters;
   job.timeout = std::chrono::seconds(f.timeout_s);
-  const std::string kernel = job.front + ":" + f.family;
+  // The WGSL kernel the page picks: radix-2 FFT for power-of-two n_fft <= 2048, else direct DFT.
+  const int64_t n = job.mel.n_fft;
+  const std::string kernel =
+      job.front == "normalize"
+          ? job.front + ":" + f.family
+          : job.front + ":" + f.family + ((n & (n - 1)) == 0 && n <= 2048 ? ":fft" : ":dft");
   const std::string problem =
       "b" + std::to_string(job.batch) + "_n" + std::to_string(job.samples);
   auto db = store::Database::Open(f.db);

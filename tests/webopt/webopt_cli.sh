@@ -33,7 +33,7 @@ got=$(q "$db" "SELECT count(*) FROM results WHERE model='bert' AND reason LIKE '
 
 # 2. audio front end: autotuned once, the stored choice reused the second time
 "$bin" web-opt mel whisper --seconds 0.5 --iters 2 --db "$db" || bad "mel exit $?"
-got=$(q "$db" "SELECT count(*), sum(chosen::INT) FROM webgpu_autotune WHERE kernel='log_mel:whisper'")
+got=$(q "$db" "SELECT count(*), sum(chosen::INT) FROM webgpu_autotune WHERE kernel='log_mel:whisper:dft'")
 [ "$got" = "5,1" ] && ok "autotuner trials and choice stored" || bad "autotune rows: $got"
 got=$(q "$db" "SELECT string_agg(json_extract_string(options_json, '\$.audio_frontend'), ',' ORDER BY json_extract_string(options_json, '\$.audio_frontend')) FROM results WHERE model='whisper' AND output_max_abs_dev < 0.05")
 [ "$got" = "wasm,webgpu" ] && ok "webgpu and wasm front ends stored, both match the native reference" || bad "mel rows: $got"

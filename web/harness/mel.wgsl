@@ -1,10 +1,12 @@
 // The audio front end as WebGPU compute shaders (issue 6, web optimization 2). Entry points:
 //   normalize_wave  zero mean / unit variance per row (Wav2Vec2's raw-wave front end)
-//   stft_power      framing + periodic Hann window + DFT (twiddle table) -> power [B, T, bins]
+//   fft_power       framing + periodic Hann window + radix-2 FFT in workgroup memory, one
+//                   workgroup per frame -> power [B, T, bins] (n_fft a power of two <= 2048)
+//   stft_power      the same by a direct DFT (twiddle table) for other n_fft (Whisper's 400)
 //   mel_log         mel filter bank (only each band's non-zero bins) + 10 log10(max(x, 1e-10))
 // The workgroup shape is pipeline-overridable (WG_X x WG_Y x 1) so the autotuner can pick it.
-// The DFT is direct (a twiddle table indexed by (f * k) mod n_fft): any n_fft works (Whisper's
-// 400 is not a power of two); each invocation owns one (frame, bin).
+// The direct DFT (a twiddle table indexed by (f * k) mod n_fft) works for any n_fft; each
+// invocation owns one (frame, bin).
 
 override WG_X: u32 = 64u;
 override WG_Y: u32 = 1u;
@@ -101,4 +103,51 @@ fn mel_log(@builtin(global_invocation_id) gid: vec3<u32>) {
   let clamped = max(acc, 1e-10 / s2);
   // 10 log10(x) + 10 log10(pre_scale^2), as the native reference.
   mel[bt * p.n_mels + m] = 10.0 * log(clamped) / log(10.0) + 10.0 * log(s2) / log(10.0);
+}
+
+var<workgroup> fre: array<f32, 2048>;
+var<workgroup> fim: array<f32, 2048>;
+
+// One workgroup per (batch, frame) row; the WG_X * WG_Y invocations share the butterflies.
+@compute @workgroup_size(WG_X, WG_Y, 1)
+fn fft_power(@builtin(local_invocation_index) lid: u32,
+             @builtin(workgroup_id) wid: vec3<u32>) {
+  let threads = WG_X * WG_Y;
+  let bt = wid.x + wid.y * 65535u;
+  if (bt >= p.batch * p.frames) { return; }
+  let n = p.n_fft;
+  let bits = 32u - countLeadingZeros(n) - 1u;  // log2(n)
+  let b = bt / p.frames;
+  let t = bt % p.frames;
+  let start = b * p.samples + t * p.hop;
+  for (var i = lid; i < n; i += threads) {
+    let j = reverseBits(i) >> (32u - bits);
+    fre[j] = wave[start + i] * window[i] / p.pre_scale;
+    fim[j] = 0.0;
+  }
+  workgroupBarrier();
+  var len = 2u;
+  loop {
+    if (len > n) { break; }
+    let half = len / 2u;
+    let step = n / len;
+    for (var k = lid; k < n / 2u; k += threads) {
+      let pos = k % half;
+      let a = (k / half) * len + pos;
+      let c = twiddle[pos * step];  // e^{-i theta} = (cos, -sin)
+      let br = fre[a + half];
+      let bi = fim[a + half];
+      let xr = br * c.x + bi * c.y;
+      let xi = bi * c.x - br * c.y;
+      fre[a + half] = fre[a] - xr;
+      fim[a + half] = fim[a] - xi;
+      fre[a] = fre[a] + xr;
+      fim[a] = fim[a] + xi;
+    }
+    workgroupBarrier();
+    len = len * 2u;
+  }
+  for (var f = lid; f < p.bins; f += threads) {
+    power[bt * p.bins + f] = fre[f] * fre[f] + fim[f] * fim[f];
+  }
 }

@@ -162,7 +162,7 @@ export class WebGpuFrontEnd {
     const pl = device.createPipelineLayout({ bindGroupLayouts: [this.layout] });
     const constants = { WG_X: workgroup[0], WG_Y: workgroup[1] };
     this.pipelines = {};
-    for (const entryPoint of ['normalize_wave', 'stft_power', 'mel_log'])
+    for (const entryPoint of ['normalize_wave', 'stft_power', 'fft_power', 'mel_log'])
       this.pipelines[entryPoint] = device.createComputePipeline(
           { layout: pl, compute: { module, entryPoint, constants } });
     const fb = melFilterBank(o);
@@ -172,6 +172,9 @@ export class WebGpuFrontEnd {
     this.filters = this.buffer(fb, GPUBufferUsage.STORAGE);
     this.bands = this.buffer(bandRanges(fb, bins, o.n_mels), GPUBufferUsage.STORAGE);
     this.shapeKey = null;
+    const n = o.n_fft;
+    this.useFft = (n & (n - 1)) === 0 && n <= 2048;  // else the direct DFT kernel
+    this.kernel = this.useFft ? 'fft_power' : 'stft_power';
   }
 
   buffer(data, usage) {
@@ -220,8 +223,13 @@ export class WebGpuFrontEnd {
       enc.copyBufferToBuffer(this.wave, 0, read, 0, bytes);
     } else {
       const rows = batch * g.frames;
-      pass.setPipeline(this.pipelines.stft_power);
-      pass.dispatchWorkgroups(Math.ceil(g.bins / wx), Math.ceil(rows / wy));
+      if (this.useFft) {  // one workgroup per row (65535 rows per dispatch dimension)
+        pass.setPipeline(this.pipelines.fft_power);
+        pass.dispatchWorkgroups(Math.min(rows, 65535), Math.ceil(rows / 65535));
+      } else {
+        pass.setPipeline(this.pipelines.stft_power);
+        pass.dispatchWorkgroups(Math.ceil(g.bins / wx), Math.ceil(rows / wy));
+      }
       pass.setPipeline(this.pipelines.mel_log);
       pass.dispatchWorkgroups(Math.ceil(this.o.n_mels / wx), Math.ceil(rows / wy));
       pass.end();

@@ -121,7 +121,7 @@ async function runMel(job) {
       const r = await timeRuns(async () => { result = await gpu.run(kind, wave, batch, samples); }, iters);
       gpu.destroy();
       device.destroy();
-      out.webgpu = { median_ms: r.median, samples_ms: r.samples, workgroup: `${wg[0]}x${wg[1]}x1`,
+      out.webgpu = { median_ms: r.median, samples_ms: r.samples, workgroup: `${wg[0]}x${wg[1]}x1`, kernel: gpu.kernel,
                      autotune: g.autotune, data_base64: toBase64(new Uint8Array(result.buffer)) };
     } else {
       throw new Error(`audio_frontend '${fe}': expected webgpu or wasm`);
