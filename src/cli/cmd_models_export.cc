@@ -24,6 +24,8 @@ struct ExportArgs {
   std::string activations = "dynamic";
   int64_t block_size = 0;  // 0 = the plan's int4 group size
   bool asymmetric = false;
+  bool deviation = false;
+  int64_t batch = 1, seq_len = 128;
 };
 
 // int8 / int4 (issue 11): the fp32 export rewritten by the quantized ONNX lowering.
@@ -46,8 +48,11 @@ int ExportQuantized(const ExportArgs& a, const models::Family& family,
   opt.quant.activations = models::ParseActivationQuant(a.activations);
   opt.quant.int4_block_size = plan.int4_group_size;
   opt.quant.int4_symmetric = plan.int4_symmetric;
-  const auto r =
-      models::ExportQuantizedOnnx(family, preset.config, models::Workload{}, a.output, opt);
+  opt.measure_deviation = a.deviation;
+  models::Workload w;
+  w.batch = a.batch;
+  w.seq_len = a.seq_len;
+  const auto r = models::ExportQuantizedOnnx(family, preset.config, w, a.output, opt);
   const auto& q = r.report;
   std::cout << "wrote " << r.file.path << ": " << family.Info().name << " " << preset.name
             << " plan " << plan.ToString() << " (activations " << a.activations << "), "
@@ -58,6 +63,10 @@ int ExportQuantized(const ExportArgs& a, const models::Family& family,
             << q.weight_bytes_after << " bytes";
   if (!q.tied.empty()) std::cout << "; fp32 copy kept for another use: " << JoinNames(q.tied);
   std::cout << "\n";
+  for (const auto& [name, d] : r.deviation)
+    std::cout << "deviation from fp32 (onnxruntime-node, batch " << a.batch << ", seq " << a.seq_len
+              << ") " << name << ": max abs " << d.max_abs << ", relative L2 " << d.rel_l2
+              << " (output max |fp32| " << d.ref_scale << ")\n";
   return static_cast<int>(ExitCode::kOk);
 }
 }  // namespace
@@ -82,6 +91,11 @@ void AddModelsExportSubcommand(CLI::App& models_cmd, Action& action) {
       ->default_val("dynamic");
   cmd->add_option("--block-size", args->block_size, "int4 block size (power of two >= 16)");
   cmd->add_flag("--asymmetric", args->asymmetric, "int4 with per-block zero points");
+  cmd->add_flag("--deviation", args->deviation,
+                "int8/int4: run fp32 and quantized in onnxruntime-node, print the deviation");
+  cmd->add_option("--batch", args->batch, "Inputs for calibration and --deviation: batch")
+      ->default_val(1);
+  cmd->add_option("--seq-len", args->seq_len, "... and sequence length")->default_val(128);
   cmd->add_option("--external-data-threshold", args->external_threshold,
                   "Initializers above this many bytes go to <output>.data")
       ->default_val(1 << 20);

@@ -191,6 +191,18 @@ QuantExportResult ExportQuantizedOnnx(const Family& family, const Config& cfg, c
   res.report = QuantizeOnnxModel(model, q);
   res.file = SaveOnnxModel(model, path, opt.base.external_data_threshold_bytes);
   CheckOnnxFile(path);
+  if (opt.measure_deviation) {
+    const auto inputs =
+        GenerateInputs(family.InputsFor(cfg, w, Mode::kInference), opt.deviation_seed);
+    const auto ref = RunOnnxRuntimeNode(tmp, inputs, opt.ort).outputs;
+    const auto got = RunOnnxRuntimeNode(path, inputs, opt.ort).outputs;
+    for (const auto& [name, r] : ref) {
+      if (r.dtype != DType::kFloat) continue;
+      auto it = got.find(name);
+      if (it == got.end()) throw RuntimeError("quantized model lacks output " + name);
+      res.deviation[name] = CompareOutputs(r, it->second);
+    }
+  }
   return res;
 }
 

@@ -4,6 +4,7 @@
 // com.microsoft nodes are outside its registry and skipped by it). Static int8 activations are
 // calibrated by running the fp32 model in onnxruntime-node on seeded inputs of the workload.
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "models/lowering/onnx_export.h"
@@ -21,13 +22,18 @@ struct QuantExportOptions {
   OnnxQuantOptions quant;
   uint64_t calibration_seed = 11;  // static activations: seeded inputs of the export workload
   int calibration_batches = 2;     // ... this many batches (seeds calibration_seed + i)
-  OrtRunOptions ort;               // the onnxruntime-node used for calibration
+  OrtRunOptions ort;               // the onnxruntime-node used for calibration / deviation
+  // Also run the fp32 and the quantized model in onnxruntime-node on seeded inputs of the
+  // workload (seed deviation_seed) and report the output deviation.
+  bool measure_deviation = false;
+  uint64_t deviation_seed = 5;
 };
 
 struct QuantExportResult {
   ExportResult file;
   OnnxQuantReport report;
   int64_t fp32_bytes = 0;  // the fp32 export's bytes (model + external data), for comparison
+  std::map<std::string, OutputDeviation> deviation;  // float outputs (measure_deviation)
 };
 
 QuantExportResult ExportQuantizedOnnx(const Family& family, const Config& cfg, const Workload& w,
