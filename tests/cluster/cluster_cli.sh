@@ -54,4 +54,19 @@ e=$(q "$db" "SELECT count(*) FROM results WHERE world_size > 1 AND scaling_effic
 [ "$e" = 2 ] && ok "efficiency and topology stored" || bad "efficiency/topology: $e"
 s=$(q "$db" "SELECT count(*) FROM samples")
 [ "${s:-0}" -ge 9 ] && ok "raw step times stored ($s)" || bad "samples $s"
+
+# ---- under mpirun: each process is one rank of the launcher's world ----
+if command -v mpirun >/dev/null; then
+  db2="$tmp/mpi.duckdb"
+  (cd "$tmp" && mpirun --oversubscribe --allow-run-as-root -n 2 "$bin" run --models bert \
+    --preset tiny --mode training --world-size 2 --batch 2 --seq 16 --threads 1 \
+    --min-iterations 3 --min-time 0.2 --budget 5 --db "$db2" >"$tmp/out2" 2>"$tmp/err2"); rc=$?
+  [ $rc = 0 ] && ok "mpirun -n 2 training exits 0" || { bad "mpirun training rc $rc"; cat "$tmp/err2"; }
+  t=$(q "$db2" "SELECT count(*) FROM results WHERE status = 'ok' AND world_size = 2 AND topology LIKE 'openmpi%' AND comm_backend = 'gloo (torch c10d)'")
+  [ "$t" = 1 ] && ok "one result from rank 0 under OpenMPI" || bad "mpirun result: $t"
+  out=$(mpirun --oversubscribe --allow-run-as-root -n 2 "$bin" run --models bert --preset tiny \
+    --mode training --world-size 3 --db "$tmp/y.duckdb" 2>&1); rc=$?
+  echo "$out" | grep -q "world-size must be 2" && ok "world size != launcher size refused" \
+    || bad "launcher size mismatch: $rc $out"
+fi
 exit $fail
