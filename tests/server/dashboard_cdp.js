@@ -95,6 +95,7 @@ async function main() {
         await sleep(100);
       }
     }
+    if (status !== 'ready') { out.push({ name: step.name, wait: status, console_errors: [...consoleErrors] }); break; }
     const page = await evaluate(`(() => {
       const views = window.accelbench.views;
       const data = (id, name) => views[id] ? views[id].data(name).map(d => {
