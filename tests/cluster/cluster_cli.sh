@@ -55,6 +55,17 @@ e=$(q "$db" "SELECT count(*) FROM results WHERE world_size > 1 AND scaling_effic
 s=$(q "$db" "SELECT count(*) FROM samples")
 [ "${s:-0}" -ge 9 ] && ok "raw step times stored ($s)" || bad "samples $s"
 
+# ---- two real rank processes (gloo over loopback): parameters bit-identical after training ----
+for r in 0 1; do
+  printf '{"family":"bert","preset":"tiny","batch":2,"seq_len":8,"threads":1,"rank":%d,"world":2,"rendezvous":"file:%s/rdzv","warmup_steps":1,"min_iterations":2,"min_time_s":0,"timeout_s":120,"dump_params":"%s/p%d.bin"}' \
+    $r "$tmp" "$tmp" $r | "$bin" cluster rank 3>"$tmp/rank$r.json" &
+done
+wait
+grep -q '"ok":true' "$tmp/rank0.json" && grep -q '"ok":true' "$tmp/rank1.json" \
+  && ok "two rank processes trained" || bad "ranks: $(cat "$tmp"/rank*.json)"
+[ -s "$tmp/p0.bin" ] && cmp -s "$tmp/p0.bin" "$tmp/p1.bin" \
+  && ok "parameters identical on both processes after 3 steps" || bad "parameters differ"
+
 # ---- under mpirun: each process is one rank of the launcher's world ----
 if command -v mpirun >/dev/null; then
   db2="$tmp/mpi.duckdb"
