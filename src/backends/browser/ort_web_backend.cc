@@ -55,8 +55,9 @@ class OrtWebBackend : public Backend {
       r = browser::RunOnnxInBrowser(model_->path(), model_->inputs(), o);
     } catch (const RuntimeError& e) {
       const std::string msg = e.what();
-      if (const auto at = msg.find("unsupported: "); at != std::string::npos)
-        throw UnsupportedError(msg.substr(at));
+      const std::string tag = "unsupported: ";  // the page's prefix; UnsupportedError adds it
+      if (const auto at = msg.find(tag); at != std::string::npos)
+        throw UnsupportedError(msg.substr(at + tag.size()));
       throw;
     }
     meta_ = r.meta;
