@@ -285,8 +285,10 @@ Recommendation Recommend(store::Database& db, const RecommendRequest& req) {
   }
 
   // ---- constraints ----
+  std::set<std::string> failed;  // constraints some candidate did not meet
   for (auto& c : out.candidates) {
-    auto fail = [&c](std::string why) {
+    auto fail = [&c, &failed](std::string why) {
+      failed.insert(why.substr(0, why.find(' ')));
       if (c.feasible) c.why_not = std::move(why);
       c.feasible = false;
     };
@@ -351,12 +353,12 @@ Recommendation Recommend(store::Database& db, const RecommendRequest& req) {
     out.chosen = 0;
   } else {
     std::vector<std::string> unmet;
-    if (!req.platforms.empty()) {
+    if (!req.platforms.empty() && failed.count("platform")) {
       std::string l;
       for (const auto& p : req.platforms) l += (l.empty() ? "" : ",") + p;
       unmet.push_back("platforms " + l);
     }
-    if (!req.precisions.empty()) {
+    if (!req.precisions.empty() && failed.count("precision")) {
       std::string l;
       for (const auto& p : req.precisions) l += (l.empty() ? "" : ",") + p;
       unmet.push_back("precisions " + l);
@@ -365,7 +367,8 @@ Recommendation Recommend(store::Database& db, const RecommendRequest& req) {
       unmet.push_back("latency SLO " + req.slo_percentile + " <= " + Fmt(*req.slo_ms) + " ms");
     if (req.memory_budget_mb)
       unmet.push_back("memory budget " + Fmt(*req.memory_budget_mb) + " MB");
-    if (req.max_deviation) unmet.push_back("max output deviation " + Fmt(*req.max_deviation));
+    if (req.max_deviation && failed.count("output"))
+      unmet.push_back("max output deviation " + Fmt(*req.max_deviation));
     if (req.objective == Objective::kEnergy) unmet.push_back("energy measured");
     if (req.objective == Objective::kCost) unmet.push_back("a price for the platform");
     std::string s;
