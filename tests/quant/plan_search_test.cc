@@ -26,7 +26,12 @@ TEST(PlanSearch, RanksWithinBudgetByObjective) {
 
   auto mem = RankPlans(fp32, s, 0.09, Objective::kMemory);
   ASSERT_FALSE(mem.empty());
-  EXPECT_EQ(mem[0].plan.ToString(), "default=fp32,mlp=int4");  // 550 B, within 0.09
+  // attention int8 + mlp int4: 0.01 + 0.08 = 0.09 <= 0.09, 1000 - 200 - 450 = 350 B (the least).
+  EXPECT_EQ(mem[0].plan.ToString(), "default=fp32,attention=int8,mlp=int4");
+  EXPECT_NEAR(mem[0].predicted.weight_bytes, 350, 1e-9);
+  auto mem2 = RankPlans(fp32, s, 0.075, Objective::kMemory);  // attention int4 + mlp int8: 400 B
+  ASSERT_FALSE(mem2.empty());
+  EXPECT_EQ(mem2[0].plan.ToString(), "default=fp32,attention=int4,mlp=int8");
   EXPECT_TRUE(RankPlans(fp32, s, 0.001, Objective::kMemory).empty());
   EXPECT_THROW(ParseObjective("speed"), UsageError);
 }
