@@ -74,6 +74,6 @@ for _ in $(seq 1 100); do
   n=$(curl -sf "${URL}api/status" | jq .results); [ "$n" = "$want" ] && break; sleep 0.2
 done
 [ "$n" = "$want" ] || fail "server shows $n results, database has $want"
-[ "$(curl -sf "${URL}api/results?tag=phase=live" | jq .total)" = 24 ] || fail "live results not served"
+[ "$(curl -sf "${URL}api/results?tag=phase%3Dlive" | jq .total)" = 24 ] || fail "live results not served"
 ok "new results visible without a restart ($n0 -> $n)"
 kill -0 "$SPID" || fail "server died"
