@@ -53,6 +53,9 @@ async function main() {
                                 : new Uint8Array(Buffer.from(i.data_base64 ?? '', 'base64')),
   }));
   setByteLoader(async (p) => new Uint8Array(await fs.promises.readFile(p)));
+  // A model created from bytes finds its external data (<model>.data) relative to the working
+  // directory: work in the model's directory.
+  process.chdir(path.dirname(rel(job.model)));
   const ort = loadOrt();
   const sessionOptions = { ...(job.options ?? {}) };
   let res;
