@@ -9,7 +9,7 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0
 ok() { echo "ok: $1"; }
 bad() { echo "FAIL: $1"; fail=1; }
-q() { "$bin" db query --db "$1" --format csv "$2" 2>&1 | tail -n +2; }
+q() { "$bin" db query --db "$1" --format csv "$2" 2>&1 | tail -n +2 | tr -d '"'; }
 
 out=$("$bin" web-opt parallel-load bert --db "$tmp/x.duckdb" 2>&1); rc=$?
 [ $rc = 2 ] && echo "$out" | grep -q "components" && ok "family without components" || bad "bert: $rc $out"
