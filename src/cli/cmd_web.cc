@@ -110,7 +110,8 @@ int Precompile(const WebFlags& f) {
   const std::string model = (tmp.path() / "model.onnx").string();
   models::ExportOnnx(*p.family, p.preset.config, p.w, model, eo);
   auto db = store::Database::Open(f.db);
-  const std::string run = br::BeginWebOptRun(db, f.command, {{"optimization", "shader_precompile"}});
+  const std::string run =
+      br::BeginWebOptRun(db, f.command, {{"optimization", "shader_precompile"}});
   bool ok = true;
   std::cout << "shader_precompile  load_ms  first_inference_ms  steady_p50_ms  precompile_ms\n";
   for (const std::string sw : {"off", "on"}) {
@@ -162,17 +163,15 @@ int Mel(const WebFlags& f) {
       job.front == "normalize"
           ? job.front + ":" + f.family
           : job.front + ":" + f.family + ((n & (n - 1)) == 0 && n <= 2048 ? ":fft" : ":dft");
-  const std::string problem =
-      "b" + std::to_string(job.batch) + "_n" + std::to_string(job.samples);
+  const std::string problem = "b" + std::to_string(job.batch) + "_n" + std::to_string(job.samples);
   auto db = store::Database::Open(f.db);
   if (f.workgroup == "stored") {
     job.workgroup = "auto";
     const json probe = br::RunBrowserProbe(std::chrono::seconds(60));
     const json gpu = probe.value("webgpu", json::object());
     if (gpu.value("available", false)) {
-      const auto stored =
-          br::LookupAutotune(db, br::BrowserName(probe), gpu.value("architecture", std::string()),
-                             kernel, problem);
+      const auto stored = br::LookupAutotune(
+          db, br::BrowserName(probe), gpu.value("architecture", std::string()), kernel, problem);
       if (stored) job.workgroup = *stored;
     }
   } else {
@@ -181,7 +180,8 @@ int Mel(const WebFlags& f) {
   const std::string run = br::BeginWebOptRun(db, f.command, {{"optimization", "audio_frontend"}});
   const auto r = br::RunMelInBrowser(job);
   const auto ref = br::NativeFrontEnd(job);
-  if (!r.trials.empty()) br::StoreAutotune(db, run, r.meta, kernel, problem, r.trials, r.best_workgroup);
+  if (!r.trials.empty())
+    br::StoreAutotune(db, run, r.meta, kernel, problem, r.trials, r.best_workgroup);
   std::cout << "audio_frontend  median_ms  max_abs_dev_vs_native  workgroup\n";
   for (const auto& [name, fe] : r.frontends) {
     const auto dev = br::Compare(fe.output, ref);
@@ -198,8 +198,8 @@ int Mel(const WebFlags& f) {
       opts["workgroup"] = fe.workgroup;
       eff["autotuned"] = !r.trials.empty();
     }
-    auto rec = br::WebOptRecord(run, f.family, "frontend", "web-audio-frontend", name, r.meta,
-                                opts, eff, job.batch, fe.samples_ms);
+    auto rec = br::WebOptRecord(run, f.family, "frontend", "web-audio-frontend", name, r.meta, opts,
+                                eff, job.batch, fe.samples_ms);
     rec.output_max_abs_dev = dev.max_abs;
     if (dev.max_ref > 0) rec.output_rel_dev = dev.max_abs / dev.max_ref;
     rec.first_inference_ms = fe.samples_ms.empty() ? std::nullopt : std::optional(fe.median_ms);
@@ -232,8 +232,8 @@ int ParallelLoad(const WebFlags& f) {
     for (const std::string sw : {"off", "on"}) {
       std::map<std::string, std::string> opts{{"parallel_load", sw}};
       try {
-        const auto r = br::RunWebOptInBrowser(ex.components, ex.outputs, p.inputs, opts,
-                                              RunOptions(f));
+        const auto r =
+            br::RunWebOptInBrowser(ex.components, ex.outputs, p.inputs, opts, RunOptions(f));
         json eff = {{"fetch_ms", r.fetch_ms},
                     {"first_output_ms", r.first_output_ms},
                     {"components", r.timings.value("components", json::object())},
@@ -244,9 +244,9 @@ int ParallelLoad(const WebFlags& f) {
         rec.load_ms = r.load_ms;
         rec.first_inference_ms = r.first_ms;
         db.InsertResult(rec, r.samples_ms);
-        std::cout << std::setw(15) << "onnxruntime-web" << "  " << std::setw(13) << sw << "  "
-                  << std::setw(7) << Ms(r.load_ms) << "  " << std::setw(15)
-                  << Ms(r.first_output_ms) << "\n";
+        std::cout << std::setw(15) << "onnxruntime-web"
+                  << "  " << std::setw(13) << sw << "  " << std::setw(7) << Ms(r.load_ms) << "  "
+                  << std::setw(15) << Ms(r.first_output_ms) << "\n";
       } catch (const RuntimeError& e) {
         ok = false;
         auto rec = br::WebOptRecord(run, p.family->Info().name, p.preset.name, "onnxruntime-web",
@@ -269,7 +269,8 @@ int ParallelLoad(const WebFlags& f) {
           comps[name] = {{"ms", c.ms}, {"params", c.params}, {"tensors", c.tensors}};
       }
       const std::string sw = parallel ? "on" : "off";
-      json eff = {{"load_ms_repeats", totals}, {"components_last", comps},
+      json eff = {{"load_ms_repeats", totals},
+                  {"components_last", comps},
                   {"load", "seeded weights materialised as at::Tensor per component"}};
       auto rec = br::WebOptRecord(run, p.family->Info().name, p.preset.name, "libtorch", "cpu",
                                   json::object(), {{"parallel_load", sw}}, eff, f.batch, {});
@@ -277,8 +278,10 @@ int ParallelLoad(const WebFlags& f) {
       rec.reason = "load-time measurement only (median of " + std::to_string(totals.size()) +
                    " loads); no inference timed";
       db.InsertResult(rec, {});
-      std::cout << std::setw(15) << "libtorch" << "  " << std::setw(13) << sw << "  "
-                << std::setw(7) << Ms(rec.load_ms) << "  " << std::setw(15) << "-" << "\n";
+      std::cout << std::setw(15) << "libtorch"
+                << "  " << std::setw(13) << sw << "  " << std::setw(7) << Ms(rec.load_ms) << "  "
+                << std::setw(15) << "-"
+                << "\n";
     }
   }
   br::FinishWebOptRun(db, run, ok);

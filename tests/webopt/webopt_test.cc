@@ -129,11 +129,11 @@ TEST(WebGpuAutotune, ChoiceIsStoredAndLookedUpPerBrowserAndAdapter) {
   std::vector<br::MelAutotuneTrial> trials = {
       {"64x1x1", 3.0, ""}, {"128x2x1", 2.0, ""}, {"256x1x1", std::nullopt, "too big"}};
   br::StoreAutotune(db, run, meta, "log_mel:whisper", "b1_n16000", trials, "128x2x1");
-  EXPECT_EQ(br::LookupAutotune(db, "Chromium 156.0.1.2", "swiftshader", "log_mel:whisper",
-                               "b1_n16000"),
-            "128x2x1");
-  EXPECT_FALSE(br::LookupAutotune(db, "Chromium 156.0.1.2", "nvidia", "log_mel:whisper",
-                                  "b1_n16000"));
+  EXPECT_EQ(
+      br::LookupAutotune(db, "Chromium 156.0.1.2", "swiftshader", "log_mel:whisper", "b1_n16000"),
+      "128x2x1");
+  EXPECT_FALSE(
+      br::LookupAutotune(db, "Chromium 156.0.1.2", "nvidia", "log_mel:whisper", "b1_n16000"));
   EXPECT_FALSE(
       br::LookupAutotune(db, "Chromium 156.0.1.2", "swiftshader", "log_mel:clap", "b1_n16000"));
   const auto q = db.Query("SELECT count(*), count(median_ms) FROM webgpu_autotune");
@@ -173,8 +173,8 @@ TEST_P(Components, RunInOrderTheyEqualTheFullModelInTheBrowserSequentialAndParal
   o.protocol.min_iterations = 2;
   o.timeout = 240s;
   for (const std::string sw : {"off", "on"}) {
-    const auto r = br::RunWebOptInBrowser(ex.components, ex.outputs, inputs,
-                                          {{"parallel_load", sw}}, o);
+    const auto r =
+        br::RunWebOptInBrowser(ex.components, ex.outputs, inputs, {{"parallel_load", sw}}, o);
     ExpectClose(r.outputs, ref, 1e-4, GetParam() + " parallel_load=" + sw);
     EXPECT_EQ(r.timings.at("parallel_load").get<bool>(), sw == "on");
     EXPECT_EQ(r.timings.at("components").size(), ex.components.size());
@@ -192,8 +192,7 @@ TEST(Components, FamiliesWithoutComponentsAreRefused) {
   TempDir dir;
   EXPECT_THROW(models::ExportComponents(bert, bert.FindPreset("tiny").config, {}, dir.path()),
                UsageError);
-  EXPECT_EQ(models::ComponentOfParam("clip", "vision_model.embeddings.class_embedding"),
-            "vision");
+  EXPECT_EQ(models::ComponentOfParam("clip", "vision_model.embeddings.class_embedding"), "vision");
   EXPECT_EQ(models::ComponentOfParam("clip", "logit_scale"), "");
   EXPECT_EQ(models::ComponentOfParam("llava", "model.language_model.layers.0.mlp"),
             "language_model");
@@ -235,10 +234,10 @@ TEST(NativeParallelLoad, SequentialAndThreadedLoadEveryParameterOnce) {
       EXPECT_GT(r.total_ms, 0);
     }
   }
-  EXPECT_THROW(backends::LoadComponents(models::FindFamily("bert"),
-                                        models::FindFamily("bert").FindPreset("tiny").config, {},
-                                        true),
-               UsageError);
+  EXPECT_THROW(
+      backends::LoadComponents(models::FindFamily("bert"),
+                               models::FindFamily("bert").FindPreset("tiny").config, {}, true),
+      UsageError);
 }
 
 // ---- shader precompilation ----

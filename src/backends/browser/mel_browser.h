@@ -18,9 +18,9 @@ struct MelJob {
   std::string front = "log_mel";  // "log_mel" or "normalize"
   models::audio::LogMelOptions mel;
   int64_t batch = 1, samples = 0;
-  std::vector<float> wave;                              // [batch, samples]
+  std::vector<float> wave;                               // [batch, samples]
   std::vector<std::string> frontends{"webgpu", "wasm"};  // which to run
-  std::string workgroup = "auto";                       // "auto" = autotune, else "XxYx1"
+  std::string workgroup = "auto";                        // "auto" = autotune, else "XxYx1"
   std::vector<std::string> shapes{"64x1x1", "128x1x1", "256x1x1", "128x2x1", "64x4x1"};
   int iters = 5;  // timed runs per front end (and per shape when tuning), after one warm-up
   std::chrono::milliseconds timeout{180000};
@@ -41,7 +41,7 @@ struct MelAutotuneTrial {
 
 struct MelRunResult {
   std::map<std::string, MelFrontEndResult> frontends;  // "webgpu", "wasm"
-  std::vector<MelAutotuneTrial> trials;                 // when the workgroup was autotuned
+  std::vector<MelAutotuneTrial> trials;                // when the workgroup was autotuned
   std::string best_workgroup;
   nlohmann::json meta;  // user agent, adapter {vendor, architecture, software, ...}
 };

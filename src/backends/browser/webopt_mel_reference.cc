@@ -18,8 +18,12 @@ class LogMelOnly final : public Family {
   LogMelOnly(audio::LogMelOptions o, int64_t batch, int64_t samples)
       : o_(o), batch_(batch), samples_(samples) {}
   const FamilyInfo& Info() const override {
-    static const FamilyInfo info{"log_mel_reference", "log-mel front end only", Modality::kAudio,
-                                 Architecture::kEncoder, false, ""};
+    static const FamilyInfo info{"log_mel_reference",
+                                 "log-mel front end only",
+                                 Modality::kAudio,
+                                 Architecture::kEncoder,
+                                 false,
+                                 ""};
     return info;
   }
   std::vector<Preset> Presets() const override { return {{"ref", "", Config{}, true}}; }

@@ -12,8 +12,8 @@ namespace accelbench::backends::browser {
 std::vector<float> NativeFrontEnd(const MelJob& job);
 
 struct Deviation {
-  double max_abs = 0;   // max |a - b|
-  double max_ref = 0;   // max |b|
+  double max_abs = 0;  // max |a - b|
+  double max_ref = 0;  // max |b|
 };
 Deviation Compare(const std::vector<float>& got, const std::vector<float>& ref);
 

@@ -25,8 +25,7 @@ models::ComponentModel SingleComponent(
 }
 
 WebOptResult RunWebOptInBrowser(
-    const std::vector<models::ComponentModel>& components,
-    const std::vector<std::string>& outputs,
+    const std::vector<models::ComponentModel>& components, const std::vector<std::string>& outputs,
     const std::map<std::string, models::HostTensor, std::less<>>& inputs,
     const std::map<std::string, std::string>& options, const BrowserRunOptions& opt) {
   if (opt.ep != "wasm" && opt.ep != "webgpu")
@@ -38,9 +37,9 @@ WebOptResult RunWebOptInBrowser(
   req.timeout = opt.timeout;
   json opts = json::object();
   for (const auto& [k, v] : options) opts[k] = v;
-  json job = {{"kind", "webopt"},      {"ep", opt.ep},
-              {"threads", opt.threads}, {"protocol", opt.protocol.ToJson()},
-              {"options", opts},        {"components", json::array()},
+  json job = {{"kind", "webopt"},        {"ep", opt.ep},
+              {"threads", opt.threads},  {"protocol", opt.protocol.ToJson()},
+              {"options", opts},         {"components", json::array()},
               {"inputs", json::array()}, {"outputs", outputs}};
   int k = 0;
   for (const auto& c : components) {

@@ -19,9 +19,9 @@ struct WebOptResult {
   std::map<std::string, models::HostTensor> outputs;
   std::vector<double> samples_ms, warmup_ms;
   double fetch_ms = 0;
-  double load_ms = 0;             // every session created (+ warm-up when precompiling)
-  double first_ms = 0;            // first real inference (pipeline) after loading
-  double first_output_ms = 0;     // from the start of loading until the first outputs exist
+  double load_ms = 0;          // every session created (+ warm-up when precompiling)
+  double first_ms = 0;         // first real inference (pipeline) after loading
+  double first_output_ms = 0;  // from the start of loading until the first outputs exist
   std::string stop;
   nlohmann::json timings;  // per component: create_ms, precompile_ms, ready_ms
   nlohmann::json meta;     // user agent, adapter, wasm threads, ...
@@ -31,8 +31,7 @@ struct WebOptResult {
 // the graph inputs). `options` are the switches, stored as given. Throws RuntimeError on any
 // page or browser failure (the browser is gone when it returns or throws).
 WebOptResult RunWebOptInBrowser(
-    const std::vector<models::ComponentModel>& components,
-    const std::vector<std::string>& outputs,
+    const std::vector<models::ComponentModel>& components, const std::vector<std::string>& outputs,
     const std::map<std::string, models::HostTensor, std::less<>>& inputs,
     const std::map<std::string, std::string>& options, const BrowserRunOptions& opt = {});
 

@@ -1,7 +1,7 @@
 #include "backends/browser/webopt_store.h"
 
-#include <regex>
 #include <unistd.h>
+#include <regex>
 
 #include "stats/stats.h"
 
@@ -62,9 +62,8 @@ void FinishWebOptRun(store::Database& db, const std::string& run_id, bool ok) {
 ResultRecord WebOptRecord(const std::string& run_id, const std::string& model,
                           const std::string& preset, const std::string& runtime,
                           const std::string& ep, const json& meta,
-                          const std::map<std::string, std::string>& switches,
-                          const json& effective, int64_t batch,
-                          const std::vector<double>& samples_ms) {
+                          const std::map<std::string, std::string>& switches, const json& effective,
+                          int64_t batch, const std::vector<double>& samples_ms) {
   ResultRecord r;
   r.result_id = store::NewUuid();
   r.run_id = run_id;
@@ -122,12 +121,12 @@ void StoreAutotune(store::Database& db, const std::string& run_id, const json& m
                    const std::string& kernel, const std::string& problem,
                    const std::vector<MelAutotuneTrial>& trials, const std::string& best) {
   const json a = meta.value("adapter", json::object());
-  const std::string prefix =
-      "INSERT INTO webgpu_autotune VALUES (" + Quote(run_id) + ", " + Quote(BrowserName(meta)) +
-      ", " + Quote(a.value("vendor", std::string())) + ", " +
-      Quote(a.value("architecture", std::string())) + ", " +
-      (a.value("software", false) ? "true" : "false") + ", " + Quote(kernel) + ", " +
-      Quote(problem) + ", ";
+  const std::string prefix = "INSERT INTO webgpu_autotune VALUES (" + Quote(run_id) + ", " +
+                             Quote(BrowserName(meta)) + ", " +
+                             Quote(a.value("vendor", std::string())) + ", " +
+                             Quote(a.value("architecture", std::string())) + ", " +
+                             (a.value("software", false) ? "true" : "false") + ", " +
+                             Quote(kernel) + ", " + Quote(problem) + ", ";
   for (const auto& t : trials) {
     db.Query(prefix + Quote(t.workgroup) + ", " +
              (t.median_ms ? std::to_string(*t.median_ms) : std::string("NULL")) + ", " +
@@ -142,8 +141,7 @@ std::optional<std::string> LookupAutotune(store::Database& db, const std::string
   const auto q = db.Query(
       "SELECT workgroup FROM webgpu_autotune WHERE chosen AND browser = " + Quote(browser) +
       " AND adapter_architecture = " + Quote(adapter_architecture) + " AND kernel = " +
-      Quote(kernel) + " AND problem = " + Quote(problem) +
-      " ORDER BY measured_utc DESC LIMIT 1");
+      Quote(kernel) + " AND problem = " + Quote(problem) + " ORDER BY measured_utc DESC LIMIT 1");
   if (q.rows.empty()) return std::nullopt;
   return store::ValueToString(q.rows[0][0]);
 }

@@ -48,8 +48,7 @@ ParallelLoadResult LoadComponents(const models::Family& family, const models::Co
                                   uint64_t seed) {
   const std::string fam = family.Info().name;
   const auto names = models::ComponentGroups(fam);
-  if (names.empty())
-    throw UsageError("family '" + fam + "' has no separately loadable components");
+  if (names.empty()) throw UsageError("family '" + fam + "' has no separately loadable components");
   models::MetaOps meta;
   models::Inputs in;
   for (const auto& d : family.InputsFor(cfg, w, Mode::kInference))
@@ -63,8 +62,7 @@ ParallelLoadResult LoadComponents(const models::Family& family, const models::Co
     for (auto& g : groups)
       if (g.name == (c.empty() ? "shared" : c)) g.params.emplace_back(name, spec);
   }
-  const c10::ScalarType dtype =
-      torch_backend::ResolveDtype(precision, c10::Device(c10::kCPU));
+  const c10::ScalarType dtype = torch_backend::ResolveDtype(precision, c10::Device(c10::kCPU));
   ParallelLoadResult r;
   r.parallel = parallel;
   const auto t0 = Clock::now();

@@ -23,7 +23,7 @@ struct ComponentLoad {
 
 struct ParallelLoadResult {
   bool parallel = false;
-  double total_ms = 0;  // wall time until every component is loaded
+  double total_ms = 0;                              // wall time until every component is loaded
   std::map<std::string, ComponentLoad> components;  // "vision", "text", ..., "shared"
 };
 

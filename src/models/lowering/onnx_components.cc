@@ -23,12 +23,18 @@ const std::string kFusion = "fusion";
 
 std::string DtypeName(int elem) {
   switch (elem) {
-    case onnx::TensorProto::FLOAT: return "float32";
-    case onnx::TensorProto::INT64: return "int64";
-    case onnx::TensorProto::BOOL: return "bool";
-    case onnx::TensorProto::FLOAT16: return "float16";
-    case onnx::TensorProto::INT32: return "int32";
-    default: return "type" + std::to_string(elem);
+    case onnx::TensorProto::FLOAT:
+      return "float32";
+    case onnx::TensorProto::INT64:
+      return "int64";
+    case onnx::TensorProto::BOOL:
+      return "bool";
+    case onnx::TensorProto::FLOAT16:
+      return "float16";
+    case onnx::TensorProto::INT32:
+      return "int32";
+    default:
+      return "type" + std::to_string(elem);
   }
 }
 
@@ -50,7 +56,8 @@ struct Split {
   ComponentTensor Tensor(const std::string& name) const {
     ComponentTensor t{name, "float32", {}};
     auto it = infos.find(name);
-    if (it == infos.end()) throw RuntimeError("component export: no type for tensor '" + name + "'");
+    if (it == infos.end())
+      throw RuntimeError("component export: no type for tensor '" + name + "'");
     const auto& tt = it->second->type().tensor_type();
     t.dtype = DtypeName(tt.elem_type());
     for (const auto& d : tt.shape().dim()) {
@@ -177,8 +184,7 @@ ComponentExport ExportComponents(const Family& family, const Config& cfg, const 
     for (int i = 0; i < n; ++i) {
       if (s.node_group[i] == name) continue;
       for (const auto& in : g.node(i).input())
-        if (auto p = s.producer.find(in);
-            p != s.producer.end() && s.node_group[p->second] == name)
+        if (auto p = s.producer.find(in); p != s.producer.end() && s.node_group[p->second] == name)
           outs.insert(in);
     }
     for (const auto& o : graph_outputs)

@@ -33,7 +33,7 @@ struct ComponentModel {
 };
 
 struct ComponentExport {
-  std::string full_path;                  // the whole model (for parity)
+  std::string full_path;                   // the whole model (for parity)
   std::vector<ComponentModel> components;  // in a valid run order (fusion last)
   std::vector<std::string> outputs;        // the full model's outputs
 };
