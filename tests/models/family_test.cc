@@ -234,12 +234,14 @@ TEST(BadInput, WrongImageShapeNamesTheExpectedShape) {
   }
 }
 
-TEST(BadInput, Int8IsUnsupportedNotSilentlyFp32) {
+// int8 inference is real now (tests/quant); int8 training is not: refused, never run as fp32.
+TEST(BadInput, Int8TrainingIsUnsupportedNotSilentlyFp32) {
   auto backend = backends::MakeBackend("libtorch");
   backends::LoadRequest req;
   req.family = "bert";
   req.config = FindFamily("bert").FindPreset("tiny").config;
   req.precision = Precision::kInt8;
+  req.mode = Mode::kTraining;
   try {
     backend->Load(req);
     FAIL() << "no error";
