@@ -1,7 +1,7 @@
 #pragma once
 // Byte codecs shared by the web-optimization pages' C++ side (webopt_run, mel_browser): input
-// tensors as little-endian bytes, the pages' base64 outputs back to host tensors.
-// (browser_onnx.cc has the same helpers privately.)
+// tensors as little-endian bytes, the pages' base64 outputs back to host tensors. Also used by
+// browser_onnx.cc (the measurement and parity pages).
 #include <string>
 #include <vector>
 
