@@ -20,7 +20,7 @@ struct DetectArgs {
   std::string format = "table";
   double probe_timeout_s = 5.0;
   std::vector<std::string> libraries;  // KEY=PATH
-  bool browser = false;                // probe webgpu/webnn/wasm in headless Chromium
+  std::string browser;  // probe webgpu/webnn/wasm in this headless browser: chromium|firefox|all
 };
 
 std::string Gib(std::optional<int64_t> bytes) {
@@ -114,7 +114,17 @@ int Run(const DetectArgs& a) {
     }
     o.library_overrides[key] = kv.substr(eq + 1);
   }
-  if (a.browser) o.browser_probe = backends::browser::ProbeBrowserPlatforms;
+  if (!a.browser.empty()) {
+    using backends::browser::BrowserKind;
+    std::vector<BrowserKind> browsers;
+    if (a.browser == "all")
+      browsers = {BrowserKind::kChromium, BrowserKind::kFirefox};
+    else
+      browsers = {backends::browser::ParseBrowserKind(a.browser)};  // UsageError otherwise
+    o.browser_probe = [browsers](std::chrono::milliseconds timeout) {
+      return backends::browser::ProbeBrowsersPlatforms(timeout, browsers);
+    };
+  }
   const auto report = hardware::Detect(o);
   for (const auto& w : report.env.warnings) std::cerr << "warning: " << w << "\n";
   if (a.format == "json") {
@@ -144,8 +154,10 @@ void AddDetectCommand(CLI::App& app, Action& action) {
                   "nvml, cuda, rocm_smi, hip, openvino, qnn_htp or qnn_cpu. Also settable as "
                   "ACCELBENCH_<KEY>_LIBRARY")
       ->take_all();
-  cmd->add_flag("--browser", args->browser,
-                "Also probe the web platforms (webgpu, webnn, wasm) in headless Chromium");
+  cmd->add_flag("--browser{chromium}", args->browser,
+                "Also probe the web platforms (webgpu, webnn, wasm) in a headless browser: "
+                "--browser (Chromium), --browser=firefox (Firefox ESR) or --browser=all (a "
+                "platform is available when one of them offers it)");
   cmd->callback([&action, args] { action = [args] { return Run(*args); }; });
 }
 

@@ -102,17 +102,25 @@ std::vector<std::string> Keys(const Plan& p) {
 bool IsWebKind(PlatformKind k) {
   return k == PlatformKind::kWasm || k == PlatformKind::kWebGpu || k == PlatformKind::kWebNn;
 }
+// The browser(s) probed are the sweeps' `--backend-option browser=chromium|firefox` (default
+// chromium; an unknown name is a usage error here, before anything runs).
 void ProbeBrowserIfAsked(const std::vector<Sweep>& sweeps, hardware::HardwareReport& report) {
-  bool asked = false;
+  using backends::browser::BrowserKind;
+  std::vector<BrowserKind> browsers;
   for (const auto& s : sweeps) {
     if (s.runtime == kTestDoubleRuntime) continue;
     for (const auto& p : s.platforms) {
       const std::string kind = p.substr(0, p.find(':'));
-      asked |= kind == "wasm" || kind == "webgpu" || kind == "webnn";
+      if (kind != "wasm" && kind != "webgpu" && kind != "webnn") continue;
+      const auto it = s.backend_options.find("browser");
+      const BrowserKind b = backends::browser::ParseBrowserKind(
+          it == s.backend_options.end() ? "chromium" : it->second);
+      if (std::find(browsers.begin(), browsers.end(), b) == browsers.end()) browsers.push_back(b);
     }
   }
-  if (!asked) return;
-  auto web = backends::browser::ProbeBrowserPlatforms(std::chrono::milliseconds(60000));
+  if (browsers.empty()) return;
+  auto web =
+      backends::browser::ProbeBrowsersPlatforms(std::chrono::milliseconds(60000), browsers);
   std::erase_if(report.platforms, [](const auto& p) { return IsWebKind(p.kind); });
   for (auto& s : web) report.platforms.push_back(std::move(s));
 }

@@ -98,7 +98,9 @@ async function runOnnx(job) {
     }
     ep = { name: 'webnn', deviceType: job.webnn_device_type ?? 'cpu' };
   }
-  const models = [{ url: job.model_url, externalData: job.external_data ?? [] }];
+  // The warm-up inside session creation (shader_precompile) runs on the job's real input shapes.
+  const models = [{ url: job.model_url, externalData: job.external_data ?? [],
+                    inputs: job.inputs.map((i) => ({ name: i.name, dtype: i.dtype, shape: i.shape })) }];
   const timings = {};
   const sessionOptions = sessionOptionsFrom({ executionProviders: [ep],
                                               logSeverityLevel: job.log_severity_level });

@@ -155,7 +155,8 @@ export function warmupSpecs(session, spec, options) {
 // The body of ort_harness.mjs createSessions (run's path): one session per model entry, in
 // order, with the switches. deps = { loadBytes, now }. timings gets fetch_ms,
 // session_create_ms (wall time of creating them all, warm-up included), precompile_ms,
-// parallel_load, shader_precompile and per_model [{ create_ms, precompile_ms, ready_ms }].
+// parallel_load, shader_precompile and per_model [{ create_ms, precompile_ms, ready_ms,
+// warmup_shapes: { input: shape } (the shapes the warm-up ran on) }].
 export async function createSessionsWithSwitches(ort, modelUrls, sessionOptions, options, timings, deps) {
   const parallel = switchOn(options, 'parallel_load');
   const precompile = switchOn(options, 'shader_precompile');
@@ -183,7 +184,9 @@ export async function createSessionsWithSwitches(ort, modelUrls, sessionOptions,
     pm.create_ms = deps.now() - t - (pm.graph_capture_attempt_ms ?? 0);
     if (precompile) {
       t = deps.now();
-      const out = await session.run(dummyFeeds(ort, warmupSpecs(session, spec, options)));
+      const specs = warmupSpecs(session, spec, options);
+      pm.warmup_shapes = Object.fromEntries(specs.map((x) => [x.name, x.shape]));
+      const out = await session.run(dummyFeeds(ort, specs));
       for (const v of Object.values(out)) v.dispose?.();
       pm.precompile_ms = deps.now() - t;
     }

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "backends/browser/browser_probe.h"
 #include "backends/browser/page_run.h"
 #include "backends/browser/webopt_codec.h"
 #include "core/errors.h"
@@ -20,12 +21,9 @@ std::string InputBytes(const models::HostTensor& t, std::string& dtype) {
 }  // namespace
 
 json MeasureProtocol::ToJson() const {
-  return {{"warmup", warmup},
-          {"min_iterations", min_iterations},
-          {"min_time_ms", min_time_ms},
-          {"budget_ms", budget_ms},
-          {"max_iterations", max_iterations},
-          {"ci_target", ci_target}};
+  return {
+      {"warmup", warmup},       {"min_iterations", min_iterations}, {"min_time_ms", min_time_ms},
+      {"budget_ms", budget_ms}, {"max_iterations", max_iterations}, {"ci_target", ci_target}};
 }
 
 BrowserRunResult RunOnnxInBrowser(
@@ -38,7 +36,8 @@ BrowserRunResult RunOnnxInBrowser(
   PageRequest req;
   req.content = HarnessContent();
   req.timeout = opt.timeout;
-  if (opt.ep == "webnn")
+  req.browser = opt.browser;
+  if (opt.ep == "webnn" && opt.browser == BrowserKind::kChromium)
     req.extra_flags.push_back("--enable-features=WebMachineLearningNeuralNetwork");
   const fs::path model = fs::absolute(model_path);
   if (!fs::exists(model)) throw RuntimeError("model file " + model.string() + " does not exist");
@@ -77,6 +76,10 @@ BrowserRunResult RunOnnxInBrowser(
   r.first_ms = b.value("first_ms", 0.0);
   r.stop = b.value("stop", std::string());
   r.meta = b.value("meta", json::object());
+  // "Firefox 153.8.0esr" (application.ini) or the user agent's "Chromium 156.0.0.0".
+  r.meta["browser"] = !page.browser_version.empty()
+                          ? page.browser_version
+                          : BrowserNameFromUserAgent(r.meta.value("user_agent", std::string()));
   r.session_ms = r.meta.value("session_ms", 0.0);
   r.fetch_ms = r.meta.value("fetch_ms", 0.0);
   for (const auto& o : b.at("outputs"))
@@ -91,6 +94,7 @@ std::vector<BatchItemResult> RunOnnxBatchInBrowser(const std::vector<BatchItem>&
   PageRequest req;
   req.content = HarnessContent();
   req.timeout = opt.timeout;
+  req.browser = opt.browser;
   json job = {{"kind", "onnx_batch"},
               {"ep", opt.ep},
               {"threads", opt.threads},

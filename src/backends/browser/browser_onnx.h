@@ -1,14 +1,15 @@
 #pragma once
-// Runs an exported ONNX model in onnxruntime-web inside headless Chromium (EP wasm, webgpu or
-// webnn) under the measurement protocol given here, and returns the page's raw samples, its
-// metadata and the outputs of the last run.
+// Runs an exported ONNX model in onnxruntime-web inside headless Chromium or Firefox (EP wasm,
+// webgpu or webnn) under the measurement protocol given here, and returns the page's raw samples,
+// its metadata and the outputs of the last run.
 #include <chrono>
 #include <map>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "backends/browser/chromium_process.h"
 #include "models/inputs.h"
 
 namespace accelbench::backends::browser {
@@ -34,7 +35,8 @@ struct BrowserRunOptions {
   std::map<std::string, std::string> options;  // --backend-option pairs: the page's `options`
   std::string precision = "fp32";              // fp16 on webgpu needs shader-f16
   bool placement = false;  // also report ORT's node placement (a second, untimed session)
-  std::chrono::milliseconds timeout{120000};  // for the whole page (load, session, runs)
+  std::chrono::milliseconds timeout{120000};     // for the whole page (load, session, runs)
+  BrowserKind browser = BrowserKind::kChromium;  // --backend-option browser=chromium|firefox
 };
 
 struct BrowserRunResult {
@@ -45,7 +47,7 @@ struct BrowserRunResult {
   double session_ms = 0;  // InferenceSession.create
   double fetch_ms = 0;    // model + input fetch
   std::string stop;       // "converged", "budget", "max"
-  nlohmann::json meta;    // user agent, crossOriginIsolated, wasm threads, adapter, ...
+  nlohmann::json meta;    // browser, user agent, crossOriginIsolated, wasm threads, adapter, ...
   nlohmann::json body;    // the page's whole answer (timings, steady_index, ...), no outputs
 };
 

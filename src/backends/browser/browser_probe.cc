@@ -1,5 +1,6 @@
 #include "backends/browser/browser_probe.h"
 
+#include <algorithm>
 #include <exception>
 
 #include "backends/browser/chromium_process.h"
@@ -10,9 +11,7 @@ namespace accelbench::backends::browser {
 using hardware::PlatformStatus;
 using nlohmann::json;
 
-namespace {
-
-std::string BrowserName(const std::string& ua) {
+std::string BrowserNameFromUserAgent(const std::string& ua) {
   // "Mozilla/5.0 ... HeadlessChrome/156.0.7000.0 Safari/537.36" -> "Chromium 156.0.7000.0"
   for (const char* key : {"HeadlessChrome/", "Chrome/", "Firefox/"}) {
     const auto p = ua.find(key);
@@ -25,6 +24,8 @@ std::string BrowserName(const std::string& ua) {
   return ua;
 }
 
+namespace {
+
 PlatformStatus Unavailable(PlatformKind kind, const std::string& reason) {
   PlatformStatus s;
   s.kind = kind;
@@ -35,19 +36,26 @@ PlatformStatus Unavailable(PlatformKind kind, const std::string& reason) {
 
 }  // namespace
 
-json RunBrowserProbe(std::chrono::milliseconds timeout) {
+json RunBrowserProbe(std::chrono::milliseconds timeout, BrowserKind browser) {
   PageRequest req;
   req.content = HarnessContent();
   req.timeout = timeout;
-  req.extra_flags.push_back("--enable-features=WebMachineLearningNeuralNetwork");
+  req.browser = browser;
+  if (browser == BrowserKind::kChromium)
+    req.extra_flags.push_back("--enable-features=WebMachineLearningNeuralNetwork");
   req.job = {{"kind", "probe"}, {"webnn_device_types", {"cpu", "gpu", "npu"}}};
   const PageResult r = RunPage(req);
   if (!r.ok) throw RuntimeError("browser probe failed: " + r.error);
-  return r.body.at("probe");
+  json probe = r.body.at("probe");
+  if (!r.browser_version.empty()) probe["browser_version"] = r.browser_version;
+  return probe;
 }
 
 std::vector<PlatformStatus> StatusesFromProbe(const json& probe) {
-  const std::string browser = BrowserName(probe.value("user_agent", std::string()));
+  const std::string browser =
+      probe.contains("browser_version")
+          ? probe["browser_version"].get<std::string>()
+          : BrowserNameFromUserAgent(probe.value("user_agent", std::string()));
   std::vector<PlatformStatus> out;
 
   const json gpu = probe.value("webgpu", json::object());
@@ -93,14 +101,43 @@ std::vector<PlatformStatus> StatusesFromProbe(const json& probe) {
 }
 
 std::vector<PlatformStatus> ProbeBrowserPlatforms(std::chrono::milliseconds timeout) {
+  return ProbeBrowserPlatforms(timeout, BrowserKind::kChromium);
+}
+
+std::vector<PlatformStatus> ProbeBrowsersPlatforms(std::chrono::milliseconds timeout,
+                                                   const std::vector<BrowserKind>& browsers) {
+  std::vector<PlatformStatus> out;
+  for (const BrowserKind b : browsers) {
+    auto one = ProbeBrowserPlatforms(timeout, b);
+    if (out.empty()) {
+      out = std::move(one);
+      continue;
+    }
+    for (auto& s : one) {
+      auto it =
+          std::find_if(out.begin(), out.end(), [&](const auto& o) { return o.kind == s.kind; });
+      if (it == out.end()) {
+        out.push_back(std::move(s));
+      } else if (!it->available && s.available) {
+        *it = std::move(s);
+      } else if (!it->available) {
+        it->reason += "; " + std::string(ToString(b)) + ": " + s.reason;
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<PlatformStatus> ProbeBrowserPlatforms(std::chrono::milliseconds timeout,
+                                                  BrowserKind browser) {
   std::string reason;
-  if (FindChromium().empty()) {
-    reason = "install chromium";
+  if (FindBrowser(browser).empty()) {
+    reason = InstallHint(browser);
   } else {
     try {
       // The browser needs seconds to start; the per-probe detection timeout is for libraries.
       return StatusesFromProbe(
-          RunBrowserProbe(std::max(timeout, std::chrono::milliseconds(30000))));
+          RunBrowserProbe(std::max(timeout, std::chrono::milliseconds(30000)), browser));
     } catch (const std::exception& e) {
       reason = e.what();
     }

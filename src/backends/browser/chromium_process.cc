@@ -27,6 +27,73 @@ std::string FindChromium() {
   return access(path.c_str(), X_OK) == 0 && fs::is_regular_file(path) ? path : "";
 }
 
+std::string_view ToString(BrowserKind kind) {
+  return kind == BrowserKind::kFirefox ? "firefox" : "chromium";
+}
+
+BrowserKind ParseBrowserKind(const std::string& name) {
+  if (name == "chromium" || name == "chrome") return BrowserKind::kChromium;
+  if (name == "firefox" || name == "firefox-esr") return BrowserKind::kFirefox;
+  throw UsageError("browser '" + name + "' is not one of chromium, firefox");
+}
+
+std::string FindFirefox() {
+  const char* env = std::getenv("ACCELBENCH_FIREFOX");
+  const std::string path = env && *env ? env : "/usr/lib/firefox-esr/firefox-esr";
+  return access(path.c_str(), X_OK) == 0 && fs::is_regular_file(path) ? path : "";
+}
+
+std::string FindBrowser(BrowserKind kind) {
+  return kind == BrowserKind::kFirefox ? FindFirefox() : FindChromium();
+}
+
+std::string InstallHint(BrowserKind kind) {
+  return kind == BrowserKind::kFirefox ? "install firefox-esr" : "install chromium";
+}
+
+std::string BrowserVersionFromFiles(BrowserKind kind, const std::string& binary) {
+  if (kind != BrowserKind::kFirefox || binary.empty()) return "";
+  std::error_code ec;
+  std::ifstream in(fs::path(fs::canonical(binary, ec)).parent_path() / "application.ini");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("Version=", 0) == 0) return "Firefox " + line.substr(8);
+  return "";
+}
+
+std::string FirefoxUserJs() {
+  return R"(user_pref("dom.webgpu.enabled", true);
+user_pref("app.update.enabled", false);
+user_pref("app.update.auto", false);
+user_pref("app.update.checkInstallTime", false);
+user_pref("app.normandy.enabled", false);
+user_pref("extensions.update.enabled", false);
+user_pref("browser.shell.checkDefaultBrowser", false);
+user_pref("browser.aboutwelcome.enabled", false);
+user_pref("browser.startup.homepage_override.mstone", "ignore");
+user_pref("browser.startup.page", 0);
+user_pref("startup.homepage_welcome_url", "");
+user_pref("startup.homepage_welcome_url.additional", "");
+user_pref("browser.sessionstore.resume_from_crash", false);
+user_pref("toolkit.startup.max_resumed_crashes", -1);
+user_pref("datareporting.policy.dataSubmissionEnabled", false);
+user_pref("datareporting.healthreport.uploadEnabled", false);
+user_pref("toolkit.telemetry.enabled", false);
+user_pref("toolkit.telemetry.unified", false);
+user_pref("toolkit.telemetry.archive.enabled", false);
+user_pref("browser.safebrowsing.malware.enabled", false);
+user_pref("browser.safebrowsing.phishing.enabled", false);
+user_pref("browser.safebrowsing.downloads.enabled", false);
+user_pref("network.captive-portal-service.enabled", false);
+user_pref("network.connectivity-service.enabled", false);
+user_pref("network.dns.disablePrefetch", true);
+user_pref("network.prefetch-next", false);
+user_pref("browser.newtabpage.enabled", false);
+user_pref("devtools.console.stdout.content", true);
+user_pref("browser.dom.window.dump.enabled", true);
+)";
+}
+
 std::vector<std::string> BaseChromiumFlags() {
   return {"--headless=new",
           "--no-sandbox",
@@ -42,22 +109,51 @@ std::vector<std::string> BaseChromiumFlags() {
 }
 
 ChromiumProcess::ChromiumProcess(const std::string& binary, const std::string& url,
-                                 const std::vector<std::string>& extra_flags) {
-  std::string tmpl = (fs::temp_directory_path() / "accelbench-chromium-XXXXXX").string();
+                                 const std::vector<std::string>& extra_flags, BrowserKind kind) {
+  const bool firefox = kind == BrowserKind::kFirefox;
+  std::string tmpl = (fs::temp_directory_path() /
+                      (firefox ? "accelbench-firefox-XXXXXX" : "accelbench-chromium-XXXXXX"))
+                         .string();
   if (!mkdtemp(tmpl.data())) throw RuntimeError("cannot create a temporary directory");
   work_dir_ = tmpl;
   profile_dir_ = work_dir_ + "/profile";
-  log_path_ = work_dir_ + "/chromium.log";
+  log_path_ = work_dir_ + (firefox ? "/firefox.log" : "/chromium.log");
   fs::create_directories(profile_dir_);
 
   std::vector<std::string> argv = {binary};
-  for (const auto& f : BaseChromiumFlags()) argv.push_back(f);
-  argv.push_back("--user-data-dir=" + profile_dir_);
+  if (firefox) {
+    std::ofstream(profile_dir_ + "/user.js") << FirefoxUserJs();
+    for (const char* f : {"--headless", "--no-remote", "--new-instance"}) argv.push_back(f);
+    argv.push_back("--profile");
+    argv.push_back(profile_dir_);
+  } else {
+    for (const auto& f : BaseChromiumFlags()) argv.push_back(f);
+    argv.push_back("--user-data-dir=" + profile_dir_);
+  }
   for (const auto& f : extra_flags) argv.push_back(f);
   argv.push_back(url);
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
+
+  // The environment, built before fork (the child only execs). Firefox: headless, no crash
+  // reporter, HOME inside the work dir (nothing written to ~).
+  std::vector<std::string> env;
+  const std::vector<std::string> overrides =
+      firefox ? std::vector<std::string>{"MOZ_HEADLESS=1", "MOZ_CRASHREPORTER_DISABLE=1",
+                                         "HOME=" + work_dir_}
+              : std::vector<std::string>{};
+  for (char** e = environ; e && *e; ++e) {
+    const std::string kv = *e;
+    bool replaced = false;
+    for (const auto& o : overrides)
+      replaced = replaced || kv.compare(0, o.find('=') + 1, o, 0, o.find('=') + 1) == 0;
+    if (!replaced) env.push_back(kv);
+  }
+  for (const auto& o : overrides) env.push_back(o);
+  std::vector<char*> envp;
+  for (auto& kv : env) envp.push_back(kv.data());
+  envp.push_back(nullptr);
 
   const int log_fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (log_fd < 0) throw RuntimeError("cannot create " + log_path_);
@@ -81,7 +177,7 @@ ChromiumProcess::ChromiumProcess(const std::string& binary, const std::string& u
     if (devnull >= 0) dup2(devnull, 0);
     dup2(log_fd, 1);
     dup2(log_fd, 2);
-    execv(args[0], args.data());
+    execve(args[0], args.data(), envp.data());
     _exit(127);
   }
   setpgid(pid_, pid_);  // also from the parent, so Kill() never races the child's setpgid

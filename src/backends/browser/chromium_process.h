@@ -1,11 +1,12 @@
 #pragma once
-// RAII handle of a headless Chromium started on one URL: its own process group (the whole
-// group is SIGKILLed and the browser reaped by the destructor, also after a timeout or a crash),
-// PR_SET_PDEATHSIG so it dies with us, a fresh profile directory removed afterwards, and
-// stdout/stderr (with console messages) captured in a log file.
+// RAII handle of a headless browser (Debian's Chromium, or Firefox ESR) started on one URL: its
+// own process group (the whole group is SIGKILLed and the browser reaped by the destructor, also
+// after a timeout or a crash), PR_SET_PDEATHSIG so it dies with us, a fresh profile directory
+// removed afterwards, and stdout/stderr (with console messages) captured in a log file.
 #include <sys/types.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace accelbench::backends::browser {
@@ -18,12 +19,35 @@ std::string FindChromium();
 // unsafe WebGPU (SwiftShader adapter); --user-data-dir is added per process.
 std::vector<std::string> BaseChromiumFlags();
 
+// Which browser runs the page (`--backend-option browser=chromium|firefox`, `detect
+// --browser=...`).
+enum class BrowserKind { kChromium, kFirefox };
+std::string_view ToString(BrowserKind kind);
+// "chromium" or "firefox" (also "firefox-esr"); throws UsageError otherwise.
+BrowserKind ParseBrowserKind(const std::string& name);
+
+// Firefox ESR: $ACCELBENCH_FIREFOX, else /usr/lib/firefox-esr/firefox-esr (Debian). Empty when
+// neither is an executable file.
+std::string FindFirefox();
+std::string FindBrowser(BrowserKind kind);
+// What to install when FindBrowser(kind) is empty: "install chromium" / "install firefox-esr".
+std::string InstallHint(BrowserKind kind);
+// The browser's exact version from the files next to the binary (Firefox: application.ini,
+// "Firefox 153.8.0esr"); empty when unknown (Chromium: the page's user agent says it).
+std::string BrowserVersionFromFiles(BrowserKind kind, const std::string& binary);
+
+// The profile preferences (user.js) of every Firefox run: WebGPU enabled, no updates, telemetry,
+// first-run pages, crash restore or background network; console messages to stdout.
+std::string FirefoxUserJs();
+
 class ChromiumProcess {
  public:
-  // Starts `binary` on `url` with BaseChromiumFlags() + extra_flags. Throws RuntimeError when
-  // the process cannot be started.
+  // Starts `binary` on `url`: Chromium with BaseChromiumFlags() + extra_flags; Firefox with
+  // --headless --no-remote --profile <fresh dir with FirefoxUserJs()> + extra_flags. Throws
+  // RuntimeError when the process cannot be started.
   ChromiumProcess(const std::string& binary, const std::string& url,
-                  const std::vector<std::string>& extra_flags = {});
+                  const std::vector<std::string>& extra_flags = {},
+                  BrowserKind kind = BrowserKind::kChromium);
   ~ChromiumProcess();
   ChromiumProcess(const ChromiumProcess&) = delete;
   ChromiumProcess& operator=(const ChromiumProcess&) = delete;
@@ -39,5 +63,7 @@ class ChromiumProcess {
   bool reaped_ = false;
   std::string work_dir_, profile_dir_, log_path_;
 };
+
+using BrowserProcess = ChromiumProcess;  // it also runs Firefox
 
 }  // namespace accelbench::backends::browser

@@ -1,5 +1,6 @@
 // The runtime "onnxruntime-web" (issue 6): an exported model measured by the harness page in
-// headless Chromium on EP wasm, webgpu or webnn. The page owns the clock and runs the runner's
+// headless Chromium (or Firefox ESR: --backend-option browser=firefox) on EP wasm, webgpu or
+// webnn. The page owns the clock and runs the runner's
 // protocol (web/harness/protocol.mjs); the harness computes the statistics from its samples.
 // One fresh browser per configuration: a crash or hang of the page is a failed result.
 #include <algorithm>
@@ -39,6 +40,7 @@ class OrtWebBackend : public Backend {
       if (o.webnn_device_type.empty()) o.webnn_device_type = "cpu";
     }
     o.threads = req_.threads;
+    o.browser = browser::ParseBrowserKind(Option("browser", "chromium"));
     o.protocol_json = browser::ProtocolJson(p);
     o.options = req_.options;
     o.precision = std::string(ToString(req_.precision));
@@ -94,6 +96,7 @@ class OrtWebBackend : public Backend {
       f.runtime_version = meta_["ort_version"].get<std::string>();
     f.execution_provider = ep_;
     if (ep_ == "wasm") f.threads = meta_.value("wasm_threads", 0);
+    f.details["browser"] = meta_.value("browser", std::string());
     f.details["user_agent"] = meta_.value("user_agent", std::string());
     f.details["cross_origin_isolated"] =
         meta_.value("cross_origin_isolated", false) ? "true" : "false";

@@ -26,17 +26,21 @@ ServedContent HarnessContent() {
 }
 
 PageResult RunPage(const PageRequest& req) {
-  const std::string binary = req.chromium.empty() ? FindChromium() : req.chromium;
+  const std::string binary = req.chromium.empty() ? FindBrowser(req.browser) : req.chromium;
   if (binary.empty())
-    throw RuntimeError("chromium not found (/usr/lib/chromium/chromium): install chromium");
+    throw RuntimeError(req.browser == BrowserKind::kFirefox
+                           ? "firefox not found (/usr/lib/firefox-esr/firefox-esr or "
+                             "$ACCELBENCH_FIREFOX): install firefox-esr"
+                           : "chromium not found (/usr/lib/chromium/chromium): install chromium");
   ServedContent content = req.content;
   content.inline_content["/job.json"] = {req.job.dump(), "application/json"};
   const auto t0 = std::chrono::steady_clock::now();
   PageServer server(content);
   PageResult out;
   {
-    ChromiumProcess chrome(binary, server.Url(req.page), req.extra_flags);
+    ChromiumProcess chrome(binary, server.Url(req.page), req.extra_flags, req.browser);
     out.profile_dir = chrome.profile_dir();
+    out.browser_version = BrowserVersionFromFiles(req.browser, binary);
     bool exited = false;
     const auto body = server.WaitResultOr(t0 + req.timeout, [&] {
       exited = chrome.Exited();

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/browser/chromium_process.h"
 #include "backends/browser/page_server.h"
 
 namespace accelbench::backends::browser {
@@ -17,7 +18,8 @@ struct PageRequest {
   nlohmann::json job = nlohmann::json::object();    // served as /job.json
   std::chrono::milliseconds timeout{60000};
   std::vector<std::string> extra_flags;
-  std::string chromium;  // default: FindChromium()
+  std::string chromium;  // the browser binary; default: FindBrowser(browser)
+  BrowserKind browser = BrowserKind::kChromium;
 };
 
 struct PageResult {
@@ -26,6 +28,7 @@ struct PageResult {
   nlohmann::json body = nlohmann::json::object();  // the page's answer (when it answered)
   double wall_ms = 0;
   std::string profile_dir;  // the browser's (removed) profile dir: its processes' cmdline has it
+  std::string browser_version;  // BrowserVersionFromFiles ("Firefox 153.8.0esr"), may be empty
 };
 
 // The repository's web/ and third_party/ roots: $ACCELBENCH_SOURCE_DIR, else the source dir
@@ -36,7 +39,8 @@ std::string SourceDir();
 // missing.
 ServedContent HarnessContent();
 
-// Throws RuntimeError("chromium not found ...: install chromium") when there is no browser;
+// Throws RuntimeError("chromium not found ...: install chromium") when there is no browser
+// ("firefox not found ...: install firefox-esr" for req.browser == kFirefox);
 // every other failure is reported in the result.
 PageResult RunPage(const PageRequest& req);
 
