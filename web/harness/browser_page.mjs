@@ -17,8 +17,14 @@ async function answer(obj) {
                            body: JSON.stringify(obj) });
 }
 
+// A model or input too large for what the browser can give (wasm32: 4 GiB of linear memory;
+// the browser's own caps) surfaces as one of these; the stored reason then starts with
+// "out of memory: " followed by the browser's / runtime's own message.
+const OOM = /bad_alloc|out of memory|Cannot enlarge memory|Aborted\(OOM\)|Array buffer allocation failed|Maximum memory size exceeded|WebAssembly\.Memory\(\): could not allocate|Failed to allocate/i;
+
 function fail(e) {
-  return answer({ ok: false, error: String(e?.message ?? e) });
+  const msg = String(e?.message ?? e);
+  return answer({ ok: false, error: OOM.test(msg) ? `out of memory: ${msg}` : msg });
 }
 
 function toBase64(bytes) {
