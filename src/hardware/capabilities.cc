@@ -39,12 +39,24 @@ Verdict CpuPrecision(const CpuInfo& cpu, Precision p) {
 }
 
 Verdict CudaPrecision(const PlatformStatus& s, Precision p) {
-  // issue 11: the libtorch int8 path (quantized::linear_dynamic) has CPU kernels only; int4 is
-  // weight-only (dequantized to the compute dtype by ordinary tensor ops), so it runs on CUDA.
-  if (p == Precision::kInt8)
-    return No("the libtorch int8 lowering (quantized::linear_dynamic) has CPU kernels only");
-  if (p != Precision::kBf16) return kYes;  // fp32, fp16, int4
+  // issue 11: int8 linears on CUDA run on the int8 matmul (at::_int_mm, cuBLASLt int8: compute
+  // capability >= 7.5); the backend refuses at load when its libtorch lacks it (torch < 2.1,
+  // e.g. Debian's 1.13). int4 is weight-only (dequantized by ordinary tensor ops): any GPU.
   const auto& d = s.details;
+  if (p == Precision::kInt8) {
+    if (!d.contains("compute_capability_major") || !d["compute_capability_major"].is_number())
+      return No(fmt::format("int8 needs compute capability >= 7.5; {} has an unknown one",
+                            s.instance));
+    const int major = d["compute_capability_major"].get<int>();
+    const int minor = d.contains("compute_capability_minor") &&
+                              d["compute_capability_minor"].is_number()
+                          ? d["compute_capability_minor"].get<int>()
+                          : 0;
+    if (major > 7 || (major == 7 && minor >= 5)) return kYes;
+    return No(fmt::format("int8 needs compute capability >= 7.5; {} has {}.{}", s.instance, major,
+                          minor));
+  }
+  if (p != Precision::kBf16) return kYes;  // fp32, fp16, int4
   if (!d.contains("compute_capability_major") || !d["compute_capability_major"].is_number()) {
     return No(
         fmt::format("bf16 needs compute capability >= 8.0; {} has an unknown one", s.instance));
@@ -91,7 +103,11 @@ Verdict PrecisionVerdict(const HardwareReport& r, const PlatformStatus& s, Preci
     case PlatformKind::kWebNn:
     case PlatformKind::kWasm:
       if (p == Precision::kFp32 || p == Precision::kFp16) return kYes;
-      return No(fmt::format("web platforms run fp32/fp16 only, not {}", ToString(p)));
+      // issue 11: the quantized ONNX lowering (int8 QDQ, int4 MatMulNBits) on wasm / webgpu.
+      if ((p == Precision::kInt8 || p == Precision::kInt4) && s.kind != PlatformKind::kWebNn)
+        return kYes;
+      return No(fmt::format("{} runs fp32/fp16{} only, not {}", ToString(s.kind),
+                            s.kind == PlatformKind::kWebNn ? "" : "/int8/int4", ToString(p)));
   }
   return No("unknown platform");
 }

@@ -9,6 +9,10 @@ target_compile_definitions(onnx_quant_test PRIVATE ONNX_ML=1 ONNX_NAMESPACE=onnx
 accelbench_test(onnx_quant_browser_test onnx_quant_browser_test.cc)
 target_link_libraries(onnx_quant_browser_test PRIVATE accelbench_browser accelbench_onnx)
 target_include_directories(onnx_quant_browser_test PRIVATE ${CMAKE_SOURCE_DIR}/tests)
+# `run --runtime onnxruntime` (and wasm) int8/int4 results store deviation, weight bytes, LLM
+# top-1 / perplexity (tests/quant/onnx_quant_run.sh).
+add_test(NAME onnx_quant_run COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/onnx_quant_run.sh $<TARGET_FILE:accelbench>)
+set_tests_properties(onnx_quant_run PROPERTIES TIMEOUT 900)
 # accelbench convert: golden vendor commands, not-found / found (test-double tools) / failing
 # paths, ONNX validity of the written models; the CLI end to end (exit codes).
 accelbench_test(convert_test convert_test.cc)

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "backends/registry.h"
+#include "backends/torch/torch_quant.h"
 #include "core/errors.h"
 #include "models/family.h"
 
@@ -119,6 +120,42 @@ TEST(TorchQuant, KvCacheInt4MemoryPerTokenAndAgreement) {
       UsageError);
 }
 
+// LLaVA and LLaVA-Next decode through the same Llama decoder stack: their language model's KV
+// cache takes the same fp16 / int8 / int4 codecs (per-token and per-head scales); the image
+// tokens of the prefill are in the cache too.
+TEST(TorchQuant, LlavaKvCachePrecisions) {
+  for (const char* fam : {"llava", "llava_next"}) {
+    const auto cfg = models::FindFamily(fam).FindPreset("tiny").config;
+    const int64_t layers = cfg.Int("num_layers"), kv_heads = cfg.Int("num_kv_heads"),
+                  d = cfg.Int("hidden_size") / cfg.Int("num_heads");
+    std::map<std::string, double> per_token, context;
+    for (const char* kv : {"fp16", "int8", "int4"}) {
+      const auto l =
+          Load(fam, Precision::kFp32, Mode::kDecode, {{"kv_cache", kv}, {"memory_budget", "4MiB"}});
+      per_token[kv] = l.Field("kv_bytes_per_token");
+      context[kv] = l.Field("max_context_tokens");
+      EXPECT_GE(l.Field("kv_top1_agreement"), std::string(kv) == "fp16" ? 1.0 : 0.5)
+          << fam << " " << kv;
+      EXPECT_LT(l.Field("kv_rel_dev"), std::string(kv) == "int4" ? 0.2 : 0.02) << fam << " " << kv;
+      l.b->Step();  // a timed decode step with this cache
+      for (float v : l.b->LastOutput()) ASSERT_TRUE(std::isfinite(v)) << fam << " " << kv;
+    }
+    EXPECT_EQ(per_token["fp16"], 2.0 * layers * kv_heads * d * 2) << fam;
+    EXPECT_EQ(per_token["int8"], 2.0 * layers * kv_heads * (d + 2)) << fam;
+    EXPECT_EQ(per_token["int4"], 2.0 * layers * kv_heads * (d / 2 + 2)) << fam;
+    EXPECT_GT(context["int4"], context["int8"]) << fam;
+    EXPECT_GT(context["int8"], context["fp16"]) << fam;
+    const auto head =
+        Load(fam, Precision::kFp32, Mode::kDecode, {{"kv_cache", "int4"}, {"kv_scales", "head"}});
+    EXPECT_EQ(per_token["fp16"] / head.Field("kv_bytes_per_token"), 4.0) << fam;
+    EXPECT_LT(head.Field("kv_rel_dev"), 0.5) << fam;
+    // int4 weights and an int8 cache together (the language model's linears quantized too).
+    const auto both = Load(fam, Precision::kInt4, Mode::kDecode, {{"kv_cache", "int8"}});
+    EXPECT_GT(both.Field("output_rel_dev"), 0) << fam;
+    EXPECT_EQ(both.Field("kv_bytes_per_token"), per_token["int8"]) << fam;
+  }
+}
+
 TEST(TorchQuant, UnsupportedIsSaidNeverSilent) {
   try {
     Load("bert", Precision::kInt8, Mode::kTraining);
@@ -136,6 +173,31 @@ TEST(TorchQuant, UnsupportedIsSaidNeverSilent) {
   const auto mixed = Load("bert", Precision::kInt4, Mode::kInference,
                           {{"precision_plan", "attention=int8,mlp=int4"}});
   EXPECT_GT(mixed.Field("output_rel_dev"), 0);
+}
+
+// int8 on CUDA: at::_int_mm where the libtorch has it (torch >= 2.1); Debian's 1.13 says why not.
+// No GPU is needed: the refusal comes before any tensor touches the device.
+TEST(TorchQuant, CudaInt8RefusedWithReasonOnThisLibtorch) {
+  const c10::Device cuda(c10::kCUDA, 0);
+  const auto why = backends::torch_backend::CudaInt8Unsupported(cuda);
+  if (TORCH_VERSION_MAJOR < 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR < 1)) {
+    ASSERT_TRUE(why.has_value());
+    EXPECT_NE(why->find("at::_int_mm"), std::string::npos) << *why;
+  } else if (!at::hasCUDA()) {
+    ASSERT_TRUE(why.has_value());
+  }
+  if (!why) GTEST_SKIP() << "this libtorch runs CUDA int8 (at::_int_mm): nothing to refuse";
+  backends::torch_backend::QuantTorchOps ops(cuda, 1,
+                                             quant::PrecisionPlan::Uniform(Precision::kInt8),
+                                             backends::torch_backend::KvPrecision::kCompute);
+  try {
+    ops.Quantize();
+    FAIL() << "int8 on cuda:0 must be refused on this libtorch";
+  } catch (const UnsupportedError& e) {
+    const std::string msg = e.what();
+    EXPECT_EQ(msg.rfind("unsupported: int8 on cuda:0: ", 0), 0u) << msg;
+    EXPECT_NE(msg.find(*why), std::string::npos) << msg;
+  }
 }
 
 }  // namespace

@@ -39,6 +39,7 @@ class OrtNativeBackend : public Backend {
     const auto r = models::RunOnnxRuntimeNode(model_->path(), model_->inputs(), o);
     version_ = r.runtime_version;
     last_ = browser::PickLastOutput(r.outputs);
+    fields_ = model_->ResultFields(r.outputs);  // issue 11: weight bytes, deviation from fp32
     OwnClockMeasurement m = browser::OwnClockFromAnswer(json::parse(r.manifest_json));
     json metrics = json::parse(m.metrics_json);
     metrics["onnx_export_ms"] = model_->export_ms();
@@ -65,6 +66,9 @@ class OrtNativeBackend : public Backend {
                     ? req_.threads
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     f.details["host"] = "onnxruntime-node (Node child process)";
+    if (model_)
+      for (const auto& [k, v] : model_->details()) f.details[k] = v;
+    f.result_fields = fields_;
     return f;
   }
 
@@ -73,6 +77,7 @@ class OrtNativeBackend : public Backend {
   std::unique_ptr<browser::ExportedModel> model_;
   std::string version_;
   std::vector<float> last_;
+  std::map<std::string, double> fields_;
 };
 
 }  // namespace

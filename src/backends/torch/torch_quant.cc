@@ -9,6 +9,12 @@
 #include "core/errors.h"
 #include "quant/int4.h"
 
+// CUDA int8 matmul (issue 11): at::_int_mm (int8 x int8 -> int32 on cuBLASLt) exists from torch
+// 2.1; Debian's libtorch 1.13 (CPU only) lacks it, and the path compiles out.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
+#define ACCELBENCH_CUDA_INT_MM 1
+#endif
+
 namespace accelbench::backends::torch_backend {
 
 using models::Tensor;
@@ -86,7 +92,8 @@ struct Int4Store {
 
 struct QuantLinear {
   Precision precision = Precision::kFp32;
-  c10::IValue packed;         // int8: LinearPackedParams
+  c10::IValue packed;         // int8 (CPU): LinearPackedParams
+  at::Tensor q8, scale8;      // int8 (CUDA, at::_int_mm): int8 [N, K] rows, fp32 scales [N]
   bool reduce_range = false;  // fbgemm on AVX2: 7-bit activations avoid vpmaddubsw saturation
   int64_t out_features = 0;
   Int4Store int4;
@@ -100,11 +107,30 @@ struct QuantLinear {
     auto sizes = x.sizes().vec();
     sizes.back() = out_features;
     at::Tensor y =
-        CallBoxed("quantized::linear_dynamic",
-                  {x.reshape({-1, in}).contiguous().to(at::kFloat), packed, reduce_range})
-            .toTensor();
+        q8.defined()
+            ? CudaInt8(x.reshape({-1, in}).to(at::kFloat))
+            : CallBoxed("quantized::linear_dynamic",
+                        {x.reshape({-1, in}).contiguous().to(at::kFloat), packed, reduce_range})
+                  .toTensor();
     if (b.defined()) y = y + b;
     return y.reshape(sizes);
+  }
+
+  // Dynamic per-row symmetric int8 activations times the int8 weight on the GPU's int8 matmul,
+  // rescaled to fp32 (the CPU path's scheme: per-channel weights, activations per call).
+  at::Tensor CudaInt8(const at::Tensor& x) const {
+#ifdef ACCELBENCH_CUDA_INT_MM
+    at::Tensor sx = (x.abs().amax(1, /*keepdim=*/true) / 127.0).clamp_min(1e-12);
+    at::Tensor xq = at::round(x / sx).clamp(-127, 127).to(at::kChar);
+    const int64_t m = xq.size(0);
+    if (m <= 16)  // _int_mm needs more than 16 rows: pad with zero rows
+      xq = at::cat({xq, at::zeros({32 - m, xq.size(1)}, xq.options())}, 0);
+    at::Tensor acc = at::_int_mm(xq, q8.t()).slice(0, 0, m);
+    return acc.to(at::kFloat) * sx * scale8.unsqueeze(0);
+#else
+    (void)x;
+    throw UnsupportedError(*CudaInt8Unsupported(q8.device()));
+#endif
   }
 };
 
@@ -215,6 +241,25 @@ std::optional<QuantSetup> QuantRequest(const LoadRequest& req) {
   return q;
 }
 
+std::optional<std::string> CudaInt8Unsupported(c10::Device device) {
+#ifdef ACCELBENCH_CUDA_INT_MM
+  if (!at::hasCUDA()) return "int8 on " + device.str() + ": this libtorch was built without CUDA";
+  try {  // probe the kernel once per device: cuBLASLt int8 needs compute capability >= 7.5
+    at::Tensor a = at::ones({32, 32}, at::TensorOptions().dtype(at::kChar).device(device));
+    (void)at::_int_mm(a, a.t()).sum().item<int64_t>();
+  } catch (const std::exception& e) {
+    std::string msg = e.what();
+    return "int8 on " + device.str() + ": at::_int_mm failed (" + msg.substr(0, msg.find('\n')) +
+           ")";
+  }
+  return std::nullopt;
+#else
+  return "int8 on " + device.str() + ": libtorch " + TORCH_VERSION +
+         " has no CUDA int8 matmul (at::_int_mm needs torch >= 2.1; quantized::linear_dynamic "
+         "is CPU-only)";
+#endif
+}
+
 std::string Int8Engine() {
   static std::once_flag once;
   static std::string name;
@@ -272,9 +317,8 @@ int64_t QuantTorchOps::Quantize() {
   if (quantized_) return static_cast<int64_t>(entries_.size());
   const bool cuda = !device().is_cpu();
   if (plan_.Uses(Precision::kInt8) && cuda)
-    throw UnsupportedError("int8 on " + device().str() + ": libtorch " + TORCH_VERSION +
-                           " has no CUDA int8 linear (quantized::linear_dynamic is CPU-only)");
-  if (plan_.Uses(Precision::kInt8) && Int8Engine().empty())
+    if (auto why = CudaInt8Unsupported(device())) throw UnsupportedError(*why);
+  if (plan_.Uses(Precision::kInt8) && !cuda && Int8Engine().empty())
     throw UnsupportedError("int8: this libtorch has no quantized engine (fbgemm/onednn/qnnpack)");
   for (Precision p : {Precision::kFp16, Precision::kBf16})
     if (plan_.Uses(p))
@@ -302,6 +346,15 @@ int64_t QuantTorchOps::Quantize() {
       if (pl == Precision::kInt4) {
         q.int4 = Int4Store::Make(w, plan_.int4_group_size, plan_.int4_symmetric, device());
         q.bytes = q.int4.bytes;
+      } else if (cuda) {
+        if (w.size(0) % 8 != 0 || w.size(1) % 8 != 0)
+          throw UnsupportedError("int8 on " + device().str() + ": at::_int_mm needs in/out " +
+                                 "features that are multiples of 8; " + name + " is " +
+                                 std::to_string(w.size(0)) + "x" + std::to_string(w.size(1)));
+        auto [qi, s] = Int8Rows(w);
+        q.q8 = qi.to(device());
+        q.scale8 = s.to(device());
+        q.bytes = w.numel() + w.size(0) * 4;  // int8 values + fp32 per-channel scales
       } else {
         auto [qi, s] = Int8Rows(w);
         at::Tensor wq = at::quantize_per_channel(w, s.to(at::kDouble),

@@ -3,7 +3,8 @@
 // per-layer-group precision plan (quant/precision_plan.h), and whose decode KV cache can be kept
 // in fp16, int8 or int4.
 //   - int8 linears: dynamic quantization (per-output-channel symmetric int8 weights, activations
-//     quantized per call) through quantized::linear_prepack / quantized::linear_dynamic.
+//     quantized per call) through quantized::linear_prepack / quantized::linear_dynamic (CPU);
+//     on CUDA through at::_int_mm (torch >= 2.1; refused "unsupported: ..." without it).
 //   - int4 linears: weight-only, group-wise scales (quant/int4.h), dequantized on the fly per call.
 //   - int8 / int4 embeddings: per-row int8 / group-wise int4 tables, the looked-up rows
 //   dequantized.
@@ -40,6 +41,10 @@ struct QuantSetup {
 // prefill's keys/values, later tokens clamped to it). Throws
 // UsageError / UnsupportedError for combinations it cannot run.
 std::optional<QuantSetup> QuantRequest(const LoadRequest& req);
+
+// Why int8 linears cannot run on the CUDA `device` with this libtorch (nullopt: they can, through
+// at::_int_mm). Debian's 1.13 build: always a reason (no CUDA int8 matmul before torch 2.1).
+std::optional<std::string> CudaInt8Unsupported(c10::Device device);
 
 // The int8 engine this libtorch has ("fbgemm", "onednn", "qnnpack"), selected once; "" if none.
 std::string Int8Engine();

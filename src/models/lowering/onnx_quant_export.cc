@@ -80,6 +80,26 @@ std::map<std::string, std::pair<float, float>> Calibrate(const Family& family, c
   return ranges;
 }
 
+int64_t ElementBytes(int32_t type) {
+  switch (type) {
+    case onnx::TensorProto_DataType_INT8:
+    case onnx::TensorProto_DataType_UINT8:
+    case onnx::TensorProto_DataType_BOOL:
+      return 1;
+    case onnx::TensorProto_DataType_FLOAT16:
+    case onnx::TensorProto_DataType_BFLOAT16:
+    case onnx::TensorProto_DataType_INT16:
+    case onnx::TensorProto_DataType_UINT16:
+      return 2;
+    case onnx::TensorProto_DataType_INT64:
+    case onnx::TensorProto_DataType_UINT64:
+    case onnx::TensorProto_DataType_DOUBLE:
+      return 8;
+    default:
+      return 4;
+  }
+}
+
 }  // namespace
 
 onnx::ModelProto LoadOnnxModel(const std::string& path) {
@@ -170,14 +190,35 @@ ExportResult SaveOnnxModel(onnx::ModelProto& model, const std::string& path,
   return r;
 }
 
+int64_t InitializerBytes(const std::string& path) {
+  onnx::ModelProto m;
+  {
+    std::ifstream in(path, std::ios::binary);
+    if (!in || !m.ParseFromIstream(&in)) throw RuntimeError("cannot read " + path);
+  }
+  int64_t bytes = 0;
+  for (const auto& t : m.graph().initializer()) {
+    if (t.data_location() == onnx::TensorProto_DataLocation_EXTERNAL) {
+      for (const auto& e : t.external_data())
+        if (e.key() == "length") bytes += std::stoll(e.value());
+      continue;
+    }
+    int64_t elements = 1;
+    for (int64_t d : t.dims()) elements *= d;
+    bytes += elements * ElementBytes(t.data_type());
+  }
+  return bytes;
+}
+
 QuantExportResult ExportQuantizedOnnx(const Family& family, const Config& cfg, const Workload& w,
                                       const std::string& path, const QuantExportOptions& opt) {
   if (opt.base.precision != Precision::kFp32)
     throw UnsupportedError("a quantized ONNX export from " +
                            std::string(ToString(opt.base.precision)) +
                            " (int8 and int4 are applied to the fp32 export)");
-  const std::string tmp = path + ".fp32.tmp.onnx";
-  Cleanup cleanup({tmp, tmp + ".data"});
+  const std::string tmp = opt.fp32_path.empty() ? path + ".fp32.tmp.onnx" : opt.fp32_path;
+  Cleanup cleanup(opt.fp32_path.empty() ? std::vector<std::string>{tmp, tmp + ".data"}
+                                        : std::vector<std::string>{});
   QuantExportResult res;
   ExportResult fp32 = ExportOnnx(family, cfg, w, tmp, opt.base);
   res.fp32_bytes = fp32.bytes;

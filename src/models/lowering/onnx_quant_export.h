@@ -27,6 +27,8 @@ struct QuantExportOptions {
   // workload (seed deviation_seed) and report the output deviation.
   bool measure_deviation = false;
   uint64_t deviation_seed = 5;
+  // Keep the fp32 export at this path (default: a temporary next to `path`, removed at return).
+  std::string fp32_path;
 };
 
 struct QuantExportResult {
@@ -45,5 +47,9 @@ onnx::ModelProto LoadOnnxModel(const std::string& path);
 // when none does). Returns the written sizes; does not run the checker.
 ExportResult SaveOnnxModel(onnx::ModelProto& model, const std::string& path,
                            int64_t external_data_threshold_bytes);
+
+// Bytes of a written model's initializers as stored (inline raw/typed data or the external
+// lengths): the weights, quantized codes, scales and zero points, plus small constants.
+int64_t InitializerBytes(const std::string& path);
 
 }  // namespace accelbench::models
