@@ -49,7 +49,7 @@ const std::vector<std::string>& ResultColumns() {
   return c;
 }
 
-std::string SelectList(Snapshot& s, const std::vector<std::string>& cols) {
+std::string SelectList(Session& s, const std::vector<std::string>& cols) {
   std::string out;
   for (const auto& c : cols) out += (out.empty() ? "" : ", ") + Col(s, c);
   return out;
@@ -57,8 +57,13 @@ std::string SelectList(Snapshot& s, const std::vector<std::string>& cols) {
 
 }  // namespace
 
-std::string ApiStatus(Snapshot& s, const StatusInfo& info) {
-  if (s.status_json.empty()) {
+std::string ApiStatus(Session& s, const StatusInfo& info) {
+  std::string counts;
+  {
+    std::lock_guard lock(s.snap.cache_mu);
+    counts = s.snap.status_json;
+  }
+  if (counts.empty()) {
     auto r = s.db->connection().Query(
         "SELECT (SELECT count(*) FROM results), (SELECT count(*) FROM runs), "
         "(SELECT max(started_utc) FROM results)");
@@ -67,18 +72,20 @@ std::string ApiStatus(Snapshot& s, const StatusInfo& info) {
               {"newest_result_utc", r.IsNull(2, 0) ? json(nullptr) : json(r.String(2, 0))},
               {"schema_version", s.db->SchemaVersion()},
               {"predictions_available", !s.prediction_columns.empty()}};
-    s.status_json = j.dump();
+    counts = j.dump();
+    std::lock_guard lock(s.snap.cache_mu);
+    s.snap.status_json = counts;
   }
-  json j = json::parse(s.status_json);
-  j["generation"] = s.generation;
-  j["snapshot_utc"] = s.taken_utc;
+  json j = json::parse(counts);
+  j["generation"] = s.snap.generation;
+  j["snapshot_utc"] = s.snap.taken_utc;
   j["database"] = std::filesystem::path(info.db_path).filename().string();
   j["last_refresh_error"] = info.last_error.empty() ? json(nullptr) : json(info.last_error);
   return j.dump();
 }
 
-std::string ApiFilters(Snapshot& s) {
-  if (!s.filters_json.empty()) return s.filters_json;
+// Computed once per snapshot: the server caches whole responses per snapshot (Snapshot::Cached).
+std::string ApiFilters(Session& s) {
   json j = json::object();
   auto& c = s.db->connection();
   for (const char* col : {"model", "preset", "platform", "runtime", "precision", "mode", "batch"}) {
@@ -100,11 +107,10 @@ std::string ApiFilters(Snapshot& s) {
   auto range = c.Query("SELECT min(started_utc), max(started_utc) FROM results");
   j["first_utc"] = detail::CellJson(range, 0, 0);
   j["last_utc"] = detail::CellJson(range, 1, 0);
-  s.filters_json = j.dump();
-  return s.filters_json;
+  return j.dump();
 }
 
-std::string ApiRuns(Snapshot& s, const ResultQuery& q) {
+std::string ApiRuns(Session& s, const ResultQuery& q) {
   detail::Where w;
   if (q.from) w.Add("u.started_utc >= ?", *q.from);
   if (q.to) w.Add("u.started_utc <= ?", q.to->size() == 10 ? *q.to + "T99" : *q.to);
@@ -137,7 +143,7 @@ std::string ApiRuns(Snapshot& s, const ResultQuery& q) {
   return json{{"runs", rows}}.dump();
 }
 
-std::string ApiResults(Snapshot& s, const ResultQuery& q) {
+std::string ApiResults(Session& s, const ResultQuery& q) {
   auto w = detail::ResultWhere(s, q);
   std::string sql = "SELECT " + SelectList(s, ResultColumns()) + " FROM results r" + w.sql;
   if (q.latest)
@@ -154,27 +160,34 @@ std::string ApiResults(Snapshot& s, const ResultQuery& q) {
   return json{{"total", n}, {"offset", q.offset}, {"results", detail::RowsJson(r)}}.dump();
 }
 
-std::string ApiHistory(Snapshot& s, const ResultQuery& q) {
+std::string ApiHistory(Session& s, const ResultQuery& q) {
   std::string metric = q.metric.value_or("lat_p50_ms");
   auto w = detail::ResultWhere(s, q);
   w.AddRaw("r.status IN ('ok', 'not_converged')");
   std::string ci_lo = metric == "lat_p50_ms" ? Col(s, "lat_p50_ci_low_ms") : "NULL";
   std::string ci_hi = metric == "lat_p50_ms" ? Col(s, "lat_p50_ci_high_ms") : "NULL";
-  // Newest `limit` points per configuration, returned oldest first.
+  // Newest `limit` points per configuration, returned oldest first. One configuration (the
+  // dashboard's history view) needs no window: its newest rows, reversed below.
+  const std::string cols =
+      "r.config_key, r.model, r.preset, r.platform, r.runtime, r.precision, r.mode, r.batch, "
+      "r.seq_len, r.run_id, r.result_id, r.started_utc, r.status, " +
+      Col(s, metric) + " AS value, " + ci_lo + " AS ci_low, " + ci_hi + " AS ci_high";
+  const bool one_config = q.config_key.has_value();
   std::string sql =
-      "SELECT config_key, model, preset, platform, runtime, precision, mode, batch, seq_len, "
-      "run_id, result_id, started_utc, status, value, ci_low, ci_high FROM (SELECT r.config_key, "
-      "r.model, r.preset, r.platform, r.runtime, r.precision, r.mode, r.batch, r.seq_len, "
-      "r.run_id, r.result_id, r.started_utc, r.status, " +
-      Col(s, metric) + " AS value, " + ci_lo + " AS ci_low, " + ci_hi +
-      " AS ci_high, row_number() OVER (PARTITION BY r.config_key ORDER BY r.started_utc DESC) AS k "
-      "FROM results r" +
-      w.sql + ") WHERE k <= ? ORDER BY config_key, started_utc, result_id";
+      one_config
+          ? "SELECT " + cols + " FROM results r" + w.sql +
+                " ORDER BY r.started_utc DESC, r.result_id DESC LIMIT ?"
+          : "SELECT * EXCLUDE (k) FROM (SELECT " + cols +
+                ", row_number() OVER (PARTITION BY r.config_key ORDER BY r.started_utc DESC) AS k "
+                "FROM results r" +
+                w.sql + ") WHERE k <= ? ORDER BY config_key, started_utc, result_id";
   w.values.push_back(q.limit);
   auto r = Run(s, sql, w.values);
   json series = json::array();
   std::string current;
-  for (size_t i = 0; i < r.Rows(); ++i) {
+  const size_t n = r.Rows();
+  for (size_t k = 0; k < n; ++k) {
+    const size_t i = one_config ? n - 1 - k : k;
     std::string key = r.String(0, i);
     if (series.empty() || key != current) {
       if (series.size() >= 50) break;  // at most 50 configurations per response
@@ -196,7 +209,7 @@ std::string ApiHistory(Snapshot& s, const ResultQuery& q) {
   return json{{"metric", metric}, {"series", series}}.dump();
 }
 
-std::string ApiPredictions(Snapshot& s, const ResultQuery& q) {
+std::string ApiPredictions(Session& s, const ResultQuery& q) {
   if (s.prediction_columns.empty())
     return json{{"available", false},
                 {"reason", "this database has no predictions table (run `accelbench predict`)"},

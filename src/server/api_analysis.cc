@@ -25,7 +25,7 @@ json FieldJson(const FieldValue& v) {
 
 }  // namespace
 
-std::string ApiCompare(Snapshot& s, const ResultQuery& q) {
+std::string ApiCompare(Session& s, const ResultQuery& q) {
   analysis::CompareOptions opt;
   try {
     opt.baseline = analysis::ParseBaseline(q.baseline.value_or(""));
@@ -117,7 +117,7 @@ json RunComparisonJson(const regress::RunComparison& c) {
 }  // namespace
 #endif
 
-std::string ApiRegressions(Snapshot& s, const ResultQuery& q) {
+std::string ApiRegressions(Session& s, const ResultQuery& q) {
 #if ACCELBENCH_HAVE_REGRESS
   json out = {{"available", true}};
   if (q.base_run) {

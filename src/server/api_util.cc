@@ -9,7 +9,7 @@ void Where::Add(const std::string& cond, FieldValue v) {
   values.push_back(std::move(v));
 }
 
-std::vector<std::string> RunsWithTags(Snapshot& s, const ResultQuery& q) {
+std::vector<std::string> RunsWithTags(Session& s, const ResultQuery& q) {
   auto res = s.db->connection().Query("SELECT run_id, tags FROM runs");
   std::vector<std::string> ids;
   for (size_t r = 0; r < res.Rows(); ++r) {
@@ -28,7 +28,7 @@ std::vector<std::string> RunsWithTags(Snapshot& s, const ResultQuery& q) {
   return ids;
 }
 
-Where ResultWhere(Snapshot& s, const ResultQuery& q) {
+Where ResultWhere(Session& s, const ResultQuery& q) {
   Where w;
   auto text = [&](const char* col, const std::optional<std::string>& v) {
     if (v) w.Add(std::string("r.") + col + " = ?", *v);
@@ -61,7 +61,7 @@ Where ResultWhere(Snapshot& s, const ResultQuery& q) {
   return w;
 }
 
-store::Result Run(Snapshot& s, const std::string& sql, const std::vector<FieldValue>& values) {
+store::Result Run(Session& s, const std::string& sql, const std::vector<FieldValue>& values) {
   auto st = s.db->connection().Prepare(sql);
   for (size_t i = 0; i < values.size(); ++i) st.BindValue(i + 1, values[i]);
   return st.Execute();
@@ -87,7 +87,7 @@ nlohmann::json RowsJson(store::Result& r) {
   return rows;
 }
 
-std::string Col(Snapshot& s, const std::string& col) {
+std::string Col(Session& s, const std::string& col) {
   return s.result_columns.count(col) ? "r." + col : "NULL AS " + col;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "server/api.h"
 #include "server/params.h"
 #include "server/snapshot.h"
 #include "store/duck.h"
@@ -19,15 +20,15 @@ struct Where {
   void Add(const std::string& cond, FieldValue v);  // cond uses "?" for the value
   void AddRaw(const std::string& cond) { sql += (sql.empty() ? " WHERE " : " AND ") + cond; }
 };
-Where ResultWhere(Snapshot& s, const ResultQuery& q);
+Where ResultWhere(Session& s, const ResultQuery& q);
 // Run ids whose tags contain every requested tag (empty `q.tags`: not called).
-std::vector<std::string> RunsWithTags(Snapshot& s, const ResultQuery& q);
+std::vector<std::string> RunsWithTags(Session& s, const ResultQuery& q);
 
-store::Result Run(Snapshot& s, const std::string& sql, const std::vector<FieldValue>& values);
+store::Result Run(Session& s, const std::string& sql, const std::vector<FieldValue>& values);
 nlohmann::json CellJson(store::Result& r, size_t c, size_t row);
 // Rows as objects {column: value}.
 nlohmann::json RowsJson(store::Result& r);
 // "r.<col>" when the snapshot's results table has the column, "NULL AS <col>" otherwise.
-std::string Col(Snapshot& s, const std::string& col);
+std::string Col(Session& s, const std::string& col);
 
 }  // namespace accelbench::server::detail

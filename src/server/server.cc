@@ -4,6 +4,7 @@
 
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "core/errors.h"
 #include "server/api.h"
@@ -48,25 +49,35 @@ struct Server::Impl {
   httplib::Server http;
   int port = 0;
 
-  using Handler = std::function<std::string(Snapshot&, const ResultQuery&)>;
-  void Api(const std::string& name, Endpoint e, Handler h) {
-    http.Get("/api/" + name, [this, e, h](const httplib::Request& req, httplib::Response& res) {
-      try {
-        ResultQuery q = ParseQuery(e, {req.params.begin(), req.params.end()});
-        auto snap = source->Current();
-        std::string body;
-        {
-          std::lock_guard lock(snap->mu);
-          body = h(*snap, q);
-        }
-        res.set_header("Cache-Control", "no-store");
-        res.set_content(body, "application/json");
-      } catch (const BadRequest& ex) {
-        JsonError(res, 400, ex.what());
-      } catch (const std::exception& ex) {
-        JsonError(res, 500, ex.what());
-      }
-    });
+  using Handler = std::function<std::string(Session&, const ResultQuery&)>;
+  // `cacheable`: the answer depends only on the snapshot and the parameters, so it is kept per
+  // snapshot and served again until the next snapshot (status also reports refresh errors: not).
+  void Api(const std::string& name, Endpoint e, Handler h, bool cacheable = true) {
+    http.Get("/api/" + name,
+             [this, name, e, h, cacheable](const httplib::Request& req, httplib::Response& res) {
+               try {
+                 ResultQuery q = ParseQuery(e, {req.params.begin(), req.params.end()});
+                 auto snap = source->Current();
+                 std::string key;
+                 if (cacheable) {
+                   key = name;  // params arrive sorted by name (a multimap): a canonical key
+                   for (const auto& [k, v] : req.params) key += "\x1f" + k + "\x1e" + v;
+                 }
+                 std::optional<std::string> body = cacheable ? snap->Cached(key) : std::nullopt;
+                 if (!body) {
+                   auto lease = snap->Acquire();
+                   Session session(*snap, lease.db());
+                   body = h(session, q);
+                   if (cacheable) snap->Remember(key, *body);
+                 }
+                 res.set_header("Cache-Control", "no-store");
+                 res.set_content(*body, "application/json");
+               } catch (const BadRequest& ex) {
+                 JsonError(res, 400, ex.what());
+               } catch (const std::exception& ex) {
+                 JsonError(res, 500, ex.what());
+               }
+             });
   }
 };
 
@@ -100,11 +111,14 @@ Server::Server(const ServerOptions& opt) : impl_(std::make_unique<Impl>()) {
     return httplib::Server::HandlerResponse::Handled;
   });
 
-  impl_->Api("status", Endpoint::kStatus, [this](Snapshot& s, const ResultQuery&) {
-    return ApiStatus(s, {impl_->opt.db_path, impl_->source->LastError()});
-  });
+  impl_->Api(
+      "status", Endpoint::kStatus,
+      [this](Session& s, const ResultQuery&) {
+        return ApiStatus(s, {impl_->opt.db_path, impl_->source->LastError()});
+      },
+      /*cacheable=*/false);
   impl_->Api("filters", Endpoint::kFilters,
-             [](Snapshot& s, const ResultQuery&) { return ApiFilters(s); });
+             [](Session& s, const ResultQuery&) { return ApiFilters(s); });
   impl_->Api("runs", Endpoint::kRuns, ApiRuns);
   impl_->Api("results", Endpoint::kResults, ApiResults);
   impl_->Api("history", Endpoint::kHistory, ApiHistory);

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -15,9 +16,63 @@ namespace accelbench::server {
 namespace fs = std::filesystem;
 
 Snapshot::~Snapshot() {
+  idle_.clear();
+  sessions_.clear();
   db.reset();
   std::error_code ec;
   if (!dir.empty()) fs::remove_all(dir, ec);
+}
+
+Snapshot::Lease::~Lease() {
+  if (!d_) return;
+  {
+    std::lock_guard lock(s_->pool_mu_);
+    s_->idle_.push_back(d_);
+  }
+  s_->pool_cv_.notify_one();
+}
+
+void Snapshot::OpenPool(size_t n) {
+  std::lock_guard lock(pool_mu_);
+  idle_.push_back(db.get());
+  for (size_t i = 1; i < n; ++i) {
+    sessions_.push_back(std::make_unique<store::Database>(db->NewSession()));
+    idle_.push_back(sessions_.back().get());
+  }
+}
+
+Snapshot::Lease Snapshot::Acquire() {
+  std::unique_lock lock(pool_mu_);
+  pool_cv_.wait(lock, [this] { return !idle_.empty(); });
+  store::Database* d = idle_.back();
+  idle_.pop_back();
+  return Lease(*this, d);
+}
+
+namespace {
+constexpr size_t kCacheBytes = 32u << 20;  // per snapshot
+constexpr size_t kCacheEntryBytes = 4u << 20;
+}  // namespace
+
+std::optional<std::string> Snapshot::Cached(const std::string& key) {
+  std::lock_guard lock(cache_mu);
+  auto it = cache_.find(key);
+  if (it == cache_.end()) return std::nullopt;
+  return it->second;
+}
+
+void Snapshot::Remember(const std::string& key, const std::string& body) {
+  if (body.size() > kCacheEntryBytes) return;
+  std::lock_guard lock(cache_mu);
+  if (!cache_.emplace(key, body).second) return;
+  cache_order_.push_back(key);
+  cache_bytes_ += key.size() + body.size();
+  while (cache_bytes_ > kCacheBytes && !cache_order_.empty()) {
+    auto it = cache_.find(cache_order_.front());
+    cache_bytes_ -= it->first.size() + it->second.size();
+    cache_.erase(it);
+    cache_order_.pop_front();
+  }
 }
 
 namespace {
@@ -131,6 +186,9 @@ std::shared_ptr<Snapshot> SnapshotSource::Take(Stamp& stamp) {
   for (size_t r = 0; r < cols.Rows(); ++r)
     (cols.String(0, r) == "results" ? snap->result_columns : snap->prediction_columns)
         .insert(cols.String(1, r));
+  size_t n = opt_.connections;
+  if (n == 0) n = std::clamp<size_t>(std::thread::hardware_concurrency(), 2, 8);
+  snap->OpenPool(n);
   snap->generation = gen;
   snap->taken_utc = store::NowUtc();
   stamp = after;

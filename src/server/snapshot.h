@@ -9,34 +9,75 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "store/database.h"
 
 namespace accelbench::server {
 
 // One opened copy. Requests hold it through a shared_ptr so a refresh never closes a database that
-// a request is still reading; queries on it are serialised by `mu` (one DuckDB connection).
+// a request is still reading. The copy is open once with several DuckDB connections (a small
+// pool): concurrent requests query in parallel, one connection each, leased with Acquire().
 struct Snapshot {
-  std::filesystem::path dir;  // removed with the snapshot
-  std::unique_ptr<store::Database> db;
+  std::filesystem::path dir;            // removed with the snapshot
+  std::unique_ptr<store::Database> db;  // the first connection; also in the pool
   uint64_t generation = 0;
   std::string taken_utc;
   std::set<std::string> result_columns;      // columns of `results` in this file
   std::set<std::string> prediction_columns;  // empty when there is no `predictions` table
-  std::string filters_json, status_json;     // computed once per snapshot (under mu)
-  std::mutex mu;
+
+  // A connection of the pool, returned on destruction.
+  class Lease {
+   public:
+    Lease(Snapshot& s, store::Database* d) : s_(&s), d_(d) {}
+    Lease(Lease&& o) noexcept : s_(o.s_), d_(o.d_) { o.d_ = nullptr; }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease();
+    store::Database& db() const { return *d_; }
+
+   private:
+    Snapshot* s_;
+    store::Database* d_;
+  };
+  // Opens `n` connections in total (the first is `db`).
+  void OpenPool(size_t n);
+  Lease Acquire();  // waits while every connection is busy
+
+  // Answers computed once per snapshot: whole responses by request (bounded in bytes, oldest
+  // dropped first) and the counts of /api/status. A snapshot never changes, so a
+  // cached answer is exact until the next snapshot replaces this one.
+  std::optional<std::string> Cached(const std::string& key);
+  void Remember(const std::string& key, const std::string& body);
+  std::mutex cache_mu;
+  std::string status_json;  // the counts of /api/status, under cache_mu
+
   ~Snapshot();
+
+ private:
+  std::vector<std::unique_ptr<store::Database>> sessions_;
+  std::vector<store::Database*> idle_;
+  std::mutex pool_mu_;
+  std::condition_variable pool_cv_;
+  std::map<std::string, std::string> cache_;
+  std::deque<std::string> cache_order_;
+  size_t cache_bytes_ = 0;
 };
 
 struct SnapshotOptions {
   double refresh_s = 1.0;  // how often the source file is checked for changes
   std::string work_dir;    // where copies go ("" = $TMPDIR or /tmp)
+  size_t connections = 0;  // DuckDB connections per snapshot (0: one per core, 2..8)
 };
 
 class SnapshotSource {

@@ -96,6 +96,16 @@ Database::~Database() {
 
 Connection& Database::connection() { return *impl_->conn; }
 
+Database Database::NewSession() const {
+  Database d;
+  d.path_ = path_;
+  d.impl_->read_only = impl_->read_only;
+  d.impl_->lock_timeout_s = impl_->lock_timeout_s;
+  d.impl_->db = impl_->db;
+  d.impl_->conn = std::make_unique<Connection>(*d.impl_->db);
+  return d;
+}
+
 Database Database::Open(const std::string& path, const OpenOptions& options) {
   std::error_code ec;
   bool exists = fs::exists(path, ec);

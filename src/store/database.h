@@ -110,6 +110,9 @@ class Database {
   std::map<std::string, std::vector<std::string>> MissingPlanned();
 
   Connection& connection();
+  // Another handle on the same open file with its own DuckDB connection, so that two threads can
+  // query at once (one thread per handle). The file stays open while any handle lives.
+  Database NewSession() const;
   struct Impl;  // internal (database_impl.h)
 
  private:

@@ -10,7 +10,7 @@
 namespace accelbench::store {
 
 struct Database::Impl {
-  std::unique_ptr<DuckDatabase> db;
+  std::shared_ptr<DuckDatabase> db;  // shared by the sessions of one open file
   std::unique_ptr<Connection> conn;
   std::unique_ptr<Statement> insert_result;  // prepared lazily
   bool read_only = false;
