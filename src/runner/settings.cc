@@ -226,6 +226,12 @@ Sweep Normalize(const SweepRequest& req) {
   s.preset = req.preset;
   s.sets = req.sets;
   s.backend_options = req.backend_options;
+  // issue 13: the libtorch on/off switches are checked here, before anything runs.
+  for (const char* key : {"tf32", "cudnn_benchmark", "cuda_graph"})
+    if (auto it = s.backend_options.find(key);
+        it != s.backend_options.end() && it->second != "on" && it->second != "off")
+      throw UsageError(std::string("--backend-option ") + key + " must be on or off, got '" +
+                       it->second + "'");
   if (!test_double) {
     // Validate presets and overrides now, so a typo fails before anything runs.
     for (const auto& m : s.models) {

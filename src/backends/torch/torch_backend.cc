@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "backends/backend.h"
+#include "backends/torch/torch_gpu.h"
 #include "backends/torch/torch_ops.h"
 #include "backends/torch/torch_quant.h"
 #include "backends/torch/torch_quant_eval.h"
@@ -39,10 +40,15 @@ class TorchBackend : public Backend {
 
  private:
   models::Inputs MakeInputs();
+  at::Tensor InferenceForward();  // one eager forward; returns the output the step reports
+  std::string SetUpCudaGraph();   // issue 13: the `cuda_graph` detail ("on" / "off: <why>")
   void Prefill();
   void LoadQuantized();  // issue 11: quantize per the plan and measure deviation / memory
 
   torch_backend::QuantEval quant_eval_;
+  torch_backend::GpuSettings gpu_;  // issue 13: tf32, cudnn_benchmark, cuda_graph
+  torch_backend::CudaGraphStep graph_;
+  std::string graph_status_ = "off";
 
   LoadRequest req_;
   const models::Family* family_ = nullptr;
@@ -70,6 +76,10 @@ void TorchBackend::Load(const LoadRequest& req) {
   family_ = &models::FindFamily(req.family);
   cfg_ = req.config.Fields().empty() ? family_->FindPreset(req.preset).config : req.config;
   device_ = torch_backend::ParseDevice(req.platform);
+  gpu_ = torch_backend::ParseGpuSettings(req.options);  // UsageError for a value not on|off
+  torch_backend::ApplyGpuSettings(gpu_, device_);
+  graph_.Reset();
+  graph_status_ = "off";
   auto quant = torch_backend::QuantRequest(req);  // issue 11: int8/int4 weights, KV precision
   dtype_ = quant ? at::kFloat : torch_backend::ResolveDtype(req.precision, device_);
   const bool generative_mode = req.mode == Mode::kPrefill || req.mode == Mode::kDecode;
@@ -85,14 +95,12 @@ void TorchBackend::Load(const LoadRequest& req) {
   if (quant && training)
     throw UnsupportedError(std::string(ToString(req.precision)) +
                            " training: the libtorch lowering quantizes for inference only");
-  if (quant)
-  {
-    auto q = std::make_unique<torch_backend::QuantTorchOps>(device_, req.seed, quant->plan,
-                                                            quant->kv);
+  if (quant) {
+    auto q =
+        std::make_unique<torch_backend::QuantTorchOps>(device_, req.seed, quant->plan, quant->kv);
     q->set_kv_per_head(quant->kv_per_head);
     ops_ = std::move(q);
-  }
-  else
+  } else
     ops_ = std::make_unique<TorchOps>(device_, dtype_, req.seed, training);
   for (const auto& [name, host] : models::GenerateInputs(descs_, req.seed))
     ops_->BindInput(name, torch_backend::ToTorch(host).to(device_));
@@ -121,7 +129,39 @@ void TorchBackend::Load(const LoadRequest& req) {
   if (quant) LoadQuantized();
   need_prefill_ = true;
   if (req.mode == Mode::kDecode) Prepare();
+  if (gpu_.cuda_graph) graph_status_ = SetUpCudaGraph();  // untimed, like the rest of Load
   torch_backend::WaitForDevice(device_);
+}
+
+// Captures the inference step when asked; any reason it cannot is returned, and Step stays eager.
+std::string TorchBackend::SetUpCudaGraph() {
+  if (!device_.is_cuda()) return "off: not a CUDA device";
+  switch (req_.mode) {
+    case Mode::kInference:
+      break;
+    case Mode::kTraining:
+      return "off: training steps (backward + optimizer) are not captured";
+    case Mode::kPrefill:
+      return "off: prefill rebuilds the KV cache every step (a new DecodeState); not captured";
+    case Mode::kDecode:
+      // models::DecodeState grows K/V by concatenation, so every token has new shapes and new
+      // buffers: a replayed graph would read a stale cache. Static KV buffers are not built yet.
+      return "off: the decode KV cache grows by concatenation each token (no static KV "
+             "buffers), so one captured step cannot be replayed";
+  }
+  c10::InferenceMode guard;
+  const std::string why = graph_.Capture(device_, [this] { return InferenceForward(); });
+  if (!why.empty()) std::cerr << "note: CUDA graph not used, eager instead: " << why << "\n";
+  return why.empty() ? "on" : "off: " + why;
+}
+
+at::Tensor TorchBackend::InferenceForward() {
+  ops_->ClearOutputs();
+  auto out = family_->Forward(*ops_, cfg_, MakeInputs());
+  auto pick = out.find("logits");
+  if (pick == out.end()) pick = out.find("last_hidden_state");
+  if (pick == out.end()) pick = out.begin();
+  return TorchOps::Unwrap(pick->second);
 }
 
 void TorchBackend::LoadQuantized() {
@@ -139,7 +179,8 @@ void TorchBackend::LoadQuantized() {
   at::Tensor ids;  // the fixed synthetic sequence of the perplexity / top-1 comparison
   if (family_->Info().generative) {
     const auto host = models::GenerateInputs(descs_, req_.seed);
-    if (auto it = host.find("input_ids"); it != host.end()) ids = torch_backend::ToTorch(it->second);
+    if (auto it = host.find("input_ids"); it != host.end())
+      ids = torch_backend::ToTorch(it->second);
   }
   quant_eval_ = torch_backend::QuantizeAndEvaluate(q, forward, ids);
   q.set_kv_precision(kv);
@@ -182,12 +223,7 @@ void TorchBackend::Step() {
   switch (req_.mode) {
     case Mode::kInference: {
       c10::InferenceMode guard;
-      ops_->ClearOutputs();
-      auto out = family_->Forward(*ops_, cfg_, MakeInputs());
-      auto pick = out.find("logits");
-      if (pick == out.end()) pick = out.find("last_hidden_state");
-      if (pick == out.end()) pick = out.begin();
-      last_ = TorchOps::Unwrap(pick->second);
+      last_ = graph_.captured() ? graph_.Replay() : InferenceForward();
       break;
     }
     case Mode::kTraining: {
@@ -246,8 +282,16 @@ RuntimeFacts TorchBackend::Facts() const {
   f.details["dtype"] = std::string(c10::toString(dtype_));
   f.details["blas"] = torch_backend::MappedBlasLibrary();
   const std::string path = ops_ ? ops_->attention_path() : "";
-  f.details["attention"] = path.empty() ? "not run yet" : path;
+  // The harness reads the facts before the first step: then the path libtorch's version picks.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
+  const char* planned = "sdpa where the model has attention (libtorch >= 2.1)";
+#else
+  const char* planned = "explicit where the model has attention (libtorch < 2.1: no sdpa scale)";
+#endif
+  f.details["attention"] = path.empty() ? planned : path;
   if (auto it = req_.options.find("lr"); it != req_.options.end()) f.details["lr"] = it->second;
+  for (auto& [k, v] : torch_backend::GpuSettingsDetails(device_)) f.details[k] = v;  // issue 13
+  f.details["cuda_graph"] = graph_status_;
   f.result_fields = quant_eval_.fields;  // issue 11
   for (const auto& [k, v] : quant_eval_.details) f.details[k] = v;
   if (ops_ && !f.result_fields.count("weight_bytes")) {

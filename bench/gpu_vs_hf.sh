@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# Issue 13: accelbench's CUDA path vs Hugging Face transformers eager on the same GPU, in ONE
+# device command (build included, about 10 minutes at most). Run from a copy of the repository
+# on the device machine, with third_party/ carried (DuckDB):
+#     bash bench/gpu_vs_hf.sh            # writes build/log/CSV/table to $OUT (or ./gpu-vs-hf/)
+# Steps: (1) preflight (GPU, torch, nvcc, cmake, ninja); (2) configure against the python
+# torch's libtorch and build ONLY the accelbench target with ninja, tests off; (3) HF eager
+# reference (bench/hf_reference.py); (4) accelbench `run --platforms cuda` for bert-base,
+# vit-base, whisper-tiny at batch 1,8,64 in fp16 and fp32 with cuda_graph off and on, and
+# TinyLlama-shaped decode at batch 1; (5) the ratio table (accelbench / HF throughput).
+# A step that fails is reported in the table, and the later steps still run.
+#
+# Smoke mode for a machine without a GPU (CI, the dev VM): GPU_VS_HF_CPU=1 ACCELBENCH_BIN=path
+# skips the build, runs accelbench on cpu with tiny presets and tiny budgets, and runs the HF
+# side only where python3 has torch + transformers.
+#
+# Environment: OUT (output folder), ACCELBENCH_BIN (skip the build), GPU_VS_HF_JOBS (ninja -j),
+# ACCELBENCH_DEVROOT (a folder of unpacked Debian -dev packages to build against, default
+# third_party/devroot when it exists), GPU_VS_HF_BUDGET (accelbench --budget seconds).
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=${OUT:-$PWD/gpu-vs-hf}
+mkdir -p "$out"
+work=$(mktemp -d)  # databases stay out of $OUT (the device tool brings back 8 files at most)
+trap 'rm -rf "$work"' EXIT
+log=$out/gpu_vs_hf.log
+say() { echo "$*" | tee -a "$log"; }
+t_start=$(date +%s)
+elapsed() { echo $(($(date +%s) - t_start)); }
+cpu=${GPU_VS_HF_CPU:-0}
+status_build="not run"
+status_hf="not run"
+status_acc="not run"
+
+# ---- (1) preflight ---------------------------------------------------------------------------
+say "== gpu_vs_hf $(date -u +%FT%TZ) cpu-smoke=$cpu"
+if [ "$cpu" != 1 ]; then
+  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 | tee -a "$log"
+fi
+pyinfo=$(python3 -c 'import torch, transformers; print(torch.__version__, torch.version.cuda, torch.cuda.is_available(), transformers.__version__)' 2>&1)
+have_py=$?
+say "python torch/cuda/available/transformers: $pyinfo"
+for tool in cmake ninja nvcc c++; do say "$tool: $(command -v $tool || echo missing)"; done
+
+# ---- (2) build accelbench against the python torch's libtorch -----------------------------
+bin=${ACCELBENCH_BIN:-}
+if [ -z "$bin" ]; then
+  bdir=$root/build-gpu-vs-hf
+  prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)' 2>/dev/null)
+  devroot=${ACCELBENCH_DEVROOT:-$root/third_party/devroot}
+  cmake_args=(-S "$root" -B "$bdir" -G Ninja -DCMAKE_BUILD_TYPE=Release
+              -DACCELBENCH_BUILD_TESTS=OFF -DTORCH_CUDA_ARCH_LIST=9.0)
+  pp=$prefix
+  if [ -d "$devroot/usr" ]; then  # unpacked Debian -dev packages (CLI11, fmt, yaml-cpp, ...)
+    say "using devroot $devroot"
+    pp="$pp;$devroot/usr;$devroot/usr/lib/x86_64-linux-gnu/cmake"
+    export PKG_CONFIG_SYSROOT_DIR=$devroot
+    export PKG_CONFIG_LIBDIR=$devroot/usr/lib/x86_64-linux-gnu/pkgconfig:$devroot/usr/share/pkgconfig
+    export LD_LIBRARY_PATH=$devroot/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+    cmake_args+=(-DCMAKE_INCLUDE_PATH="$devroot/usr/include" -DCMAKE_LIBRARY_PATH="$devroot/usr/lib/x86_64-linux-gnu")
+  fi
+  cmake_args+=(-DCMAKE_PREFIX_PATH="$pp")
+  if nvcc_path=$(command -v nvcc || ls /usr/local/cuda/bin/nvcc 2>/dev/null); then
+    cmake_args+=(-DCMAKE_CUDA_COMPILER="$nvcc_path" -DCUDAToolkit_ROOT="$(dirname "$(dirname "$nvcc_path")")")
+  fi
+  say "configure: cmake ${cmake_args[*]}"
+  if cmake "${cmake_args[@]}" >"$out/build.log" 2>&1 &&
+     ninja -C "$bdir" -j "${GPU_VS_HF_JOBS:-$(nproc)}" accelbench >>"$out/build.log" 2>&1; then
+    bin=$bdir/accelbench
+    status_build="ok ($(elapsed) s)"
+    grep -m1 -i "c10_cuda" "$bdir/CMakeCache.txt" >/dev/null ||
+      say "warning: TORCH_LIBRARIES has no c10_cuda: this libtorch is CPU-only"
+  else
+    status_build="FAILED after $(elapsed) s (see build.log)"
+    grep -E "Could not find|Could NOT find|not found|error:" "$out/build.log" | head -n 15 | tee -a "$log"
+  fi
+  say "build: $status_build"
+fi
+
+# ---- (3) Hugging Face transformers eager -----------------------------------------------------
+if [ "$cpu" = 1 ]; then
+  hf_args=(--device cpu --tiny --dtypes fp32 --batches 1,2 --iters 5 --warmup 2 --seq 16 --decode
+           --prompt 16 --new-tokens 4)
+else
+  hf_args=(--device cuda --decode --prompt 128 --new-tokens 32)
+fi
+if [ $have_py = 0 ]; then
+  if PYTHONUNBUFFERED=1 timeout 300 python3 "$root/bench/hf_reference.py" "${hf_args[@]}" \
+      --out "$out/hf.csv" 2>>"$log"; then
+    status_hf="ok ($(elapsed) s)"
+  else
+    status_hf="FAILED (see gpu_vs_hf.log)"
+  fi
+else
+  status_hf="skipped: python3 has no torch + transformers"
+fi
+say "hf: $status_hf"
+
+# ---- (4) accelbench --------------------------------------------------------------------------
+if [ -n "$bin" ] && [ -x "$bin" ]; then
+  budget=${GPU_VS_HF_BUDGET:-1}
+  if [ "$cpu" = 1 ]; then
+    platform=cpu; precisions=fp32; batches=1,2; bert=(--preset tiny --seq 16)
+    vit=(--preset tiny); whisper=(--preset tiny --seq 1); llama=(--preset tiny --seq 16)
+    fast=(--min-iterations 3 --min-time 0.05 --budget 0.5 --warmup-max-time 0.2 --ci-target 0.5)
+  else
+    platform=cuda; precisions=fp16,fp32; batches=1,8,64; bert=(--preset bert-base-uncased --seq 128)
+    vit=(--preset vit-base-patch16-224); whisper=(--preset whisper-tiny --seq 1)
+    llama=(--preset tinyllama-1.1b --seq 128)
+    fast=(--min-iterations 10 --min-time 0.2 --budget "$budget" --warmup-max-time 1 --ci-target 0.05)
+  fi
+  acc_fail=0
+  for graph in off on; do
+    for spec in bert vit whisper; do
+      declare -n extra=$spec
+      db=$work/acc_${graph}.duckdb
+      if ! timeout 240 "$bin" run --models "$spec" "${extra[@]}" --platforms "$platform" \
+          --precision "$precisions" --batch "$batches" --backend-option cuda_graph=$graph \
+          "${fast[@]}" --no-progress-bar --db "$db" >>"$log" 2>&1; then
+        say "accelbench $spec cuda_graph=$graph: run exited non-zero (rows record why)"
+        acc_fail=1
+      fi
+      unset -n extra
+    done
+  done
+  dec_prec=fp16; [ "$cpu" = 1 ] && dec_prec=fp32
+  timeout 240 "$bin" run --models llama "${llama[@]}" --mode decode --platforms "$platform" \
+    --precision $dec_prec --batch 1 "${fast[@]}" --no-progress-bar --db "$work/acc_decode.duckdb" \
+    >>"$log" 2>&1 || { say "accelbench decode: run exited non-zero"; acc_fail=1; }
+  for part in off on decode; do
+    "$bin" db query --db "$work/acc_$part.duckdb" --format json \
+      "SELECT model, precision, batch, mode, status, reason, lat_p50_ms, throughput, decode_tokens_per_s, options_json FROM results" \
+      >"$out/acc_$part.json" 2>>"$log" || say "db query $part failed"
+  done
+  status_acc="ran ($(elapsed) s)$([ $acc_fail = 1 ] && echo ', some runs exited non-zero')"
+else
+  status_acc="not run: no accelbench binary"
+fi
+say "accelbench: $status_acc"
+
+# ---- (5) ratio table -------------------------------------------------------------------------
+python3 - "$out" "$status_build" "$status_hf" "$status_acc" <<'EOF' | tee "$out/ratio_table.md"
+import csv, json, os, sys
+out, s_build, s_hf, s_acc = sys.argv[1:5]
+names = {"bert": "bert", "vit": "vit", "whisper": "whisper", "llama": "tinyllama-decode"}
+hf = {}
+if os.path.exists(f"{out}/hf.csv"):
+    for r in csv.DictReader(open(f"{out}/hf.csv")):
+        hf[(r["model"], r["dtype"], int(r["batch"]))] = float(r["median_ms"])
+def load(part):
+    p = f"{out}/acc_{part}.json"
+    if not os.path.exists(p) or os.path.getsize(p) == 0:
+        return {}
+    try:
+        rows = json.load(open(p))
+    except ValueError:
+        return {}
+    if isinstance(rows, dict):
+        rows = rows.get("rows", [])
+    res = {}
+    for r in rows:
+        det = json.loads(r.get("options_json") or "{}").get("runtime_details", {})
+        key = (names.get(r["model"], r["model"]), r["precision"], int(r["batch"]))
+        ms = r.get("lat_p50_ms")
+        res[key] = (float(ms) if ms not in (None, "") and r["status"] in ("ok", "not_converged")
+                    else None, r["status"], r.get("reason") or "", det)
+    return res
+off, on, dec = load("off"), load("on"), load("decode")
+print(f"build: {s_build}; hf: {s_hf}; accelbench: {s_acc}\n")
+print("| model | dtype | batch | HF eager ms | accelbench ms (graph off) | ratio | accelbench ms (graph on) | ratio | cuda_graph | attention | target |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
+keys = sorted(set(hf) | set(off) | set(on) | set(dec))
+def fmt(x):
+    return "-" if x is None else f"{x:.3f}"
+for k in keys:
+    h = hf.get(k)
+    a_off = off.get(k) or dec.get(k)
+    a_on = on.get(k)
+    def cell(a):
+        if not a:
+            return "-", "-"
+        if a[0] is None:
+            return f"{a[1]}: {a[2][:60]}", "-"
+        return fmt(a[0]), (f"{h / a[0]:.2f}x" if h else "-")
+    c_off, r_off = cell(a_off)
+    c_on, r_on = cell(a_on)
+    det = (a_on or a_off or (None, None, None, {}))[3]
+    target = "1.5x" if k[0] == "tinyllama-decode" else ("2.0x" if k[2] == 1 else ("1.0x" if k[2] == 64 else ""))
+    print(f"| {k[0]} | {k[1]} | {k[2]} | {fmt(h)} | {c_off} | {r_off} | {c_on} | {r_on} | "
+          f"{det.get('cuda_graph', '-')[:50]} | {det.get('attention', '-')} | {target} |")
+d = (list(off.values()) + list(dec.values()) + [(None, None, None, {})])[0][3]
+print("\nsettings: " + ", ".join(f"{k}={d[k]}" for k in ("gpu", "cuda_runtime", "cudnn_version",
+      "tf32_matmul", "tf32_cudnn", "cudnn_benchmark", "cuda_alloc_conf") if k in d))
+print("ratio = HF median latency / accelbench median latency = accelbench throughput / HF "
+      "throughput at the same batch (decode: tokens/s per token step).")
+EOF
+say "done in $(elapsed) s; files in $out"

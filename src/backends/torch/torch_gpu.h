@@ -1,0 +1,63 @@
+#pragma once
+// Issue 13: the GPU settings of the libtorch backend (TF32, cuDNN benchmark mode, allocator
+// configuration, CUDA/cuDNN versions), recorded with every result, and the CUDA-graph capture
+// and replay of one inference step. All CUDA-only code sits in torch_gpu.cc under
+// ACCELBENCH_TORCH_CUDA; this header is the same on every build (the graph is behind a pimpl).
+#include <torch/torch.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace accelbench::backends::torch_backend {
+
+// The backend options `tf32=on|off` (default off: precision fp32 means fp32 on Ampere+ too),
+// `cudnn_benchmark=on|off` (default on; meaningful on CUDA only) and `cuda_graph=on|off`
+// (default off).
+struct GpuSettings {
+  bool tf32 = false;
+  bool cudnn_benchmark = true;
+  bool cuda_graph = false;
+};
+
+// Parses the three options from the backend options (others are ignored). Throws UsageError
+// ("<key> must be on or off, got '<value>'") for any other value.
+GpuSettings ParseGpuSettings(const std::map<std::string, std::string>& options);
+
+// Applies the settings to the process-wide ATen context when `device` is CUDA (the worker runs
+// one configuration at a time); a no-op on other devices.
+void ApplyGpuSettings(const GpuSettings& s, c10::Device device);
+
+// What is in effect, read back from ATen, keyed for RuntimeFacts::details: tf32_matmul,
+// tf32_cudnn, cudnn_benchmark, cuda_alloc_conf, cuda_runtime, cudnn_version, gpu. Values are
+// "n/a (cpu)" (or the device type) where a setting means nothing on that device.
+std::map<std::string, std::string> GpuSettingsDetails(c10::Device device);
+
+// One inference forward captured into an at::cuda::CUDAGraph and replayed. The forward must
+// read only tensors whose storage outlives the graph (bound inputs, cached parameters) and be
+// shape-static; its output tensor is static too (rewritten by every replay).
+class CudaGraphStep {
+ public:
+  CudaGraphStep();
+  ~CudaGraphStep();
+  CudaGraphStep(const CudaGraphStep&) = delete;
+  CudaGraphStep& operator=(const CudaGraphStep&) = delete;
+
+  // Warms `forward` up `warmups` times on a side stream, captures one call, replays it once.
+  // Returns "" when captured, else the reason it was not (never throws for a capture failure:
+  // the caller records the reason and stays eager). On a non-CUDA device or a build without
+  // CUDA it returns the reason at once without calling `forward`.
+  std::string Capture(c10::Device device, const std::function<at::Tensor()>& forward,
+                      int warmups = 3);
+  bool captured() const;
+  // Replays the graph (asynchronously: the caller synchronises) and returns the static output.
+  const at::Tensor& Replay();
+  void Reset();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace accelbench::backends::torch_backend

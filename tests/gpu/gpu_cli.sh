@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Issue 13 end to end on this CPU machine: CUDA requested without a CUDA libtorch / GPU is
+# reported unavailable with its reason (never a silent CPU run); every libtorch result carries
+# the GPU settings ("n/a (cpu)" here) and the cuda_graph outcome; a bad on/off value is a usage
+# error (exit 2) before anything runs; bench/gpu_vs_hf.sh parses and its CPU smoke mode runs.
+set -u
+bin=$1
+src=${2:-$(cd "$(dirname "$0")/../.." && pwd)}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+ok() { echo "ok: $1"; }
+bad() { echo "FAIL: $1"; fail=1; }
+q() { "$bin" db query --db "$1" --format csv "$2" 2>&1 | tail -n +2; }
+fast=(--min-iterations 3 --min-time 0.05 --budget 0.5 --warmup-max-time 0.2 --ci-target 0.5
+      --no-progress-bar)
+db="$tmp/g.duckdb"
+
+out=$("$bin" run "${fast[@]}" --models bert --preset tiny --platforms cuda --seq 16 \
+  --backend-option cuda_graph=on --db "$db" 2>&1); rc=$?
+if [ "$(q "$db" "SELECT count(*) FROM results WHERE platform LIKE 'cuda%' AND status = 'ok'")" = 0 ]; then
+  [ $rc = 0 ] && ok "cuda run exits 0 with the configuration skipped" || bad "cuda rc $rc: $out"
+  n=$(q "$db" "SELECT count(*) FROM results WHERE platform='cuda' AND status='skipped' AND reason LIKE '%cuda%' AND lat_p50_ms IS NULL")
+  [ "$n" = 1 ] && ok "cuda reported unavailable with the reason" || bad "cuda row: $n $(q "$db" "SELECT status, reason FROM results")"
+  n=$(q "$db" "SELECT count(*) FROM results WHERE platform <> 'cuda'")
+  [ "$n" = 0 ] && ok "no silent cpu run" || bad "$n other rows"
+else
+  echo "note: this machine has CUDA; the unavailable-platform checks do not apply"
+fi
+
+out=$("$bin" run "${fast[@]}" --models bert --preset tiny --platforms cpu --seq 16 \
+  --backend-option cuda_graph=on --backend-option tf32=on --db "$db" 2>&1); rc=$?
+[ $rc = 0 ] && ok "cpu run with cuda_graph=on tf32=on" || bad "cpu rc $rc: $out"
+opts=$(q "$db" "SELECT options_json FROM results WHERE platform='cpu'" | sed 's/""/"/g')  # CSV doubles quotes
+for want in '"cuda_graph":"off: not a CUDA device"' '"tf32_matmul":"n/a (cpu)"' \
+    '"tf32_cudnn":"n/a (cpu)"' '"cudnn_benchmark":"n/a (cpu)"' '"cuda_alloc_conf":"n/a (cpu)"' \
+    '"cuda_runtime":"n/a (cpu)"' '"cudnn_version":"n/a (cpu)"'; do
+  echo "$opts" | grep -qF "$want" && ok "result carries $want" || bad "missing $want in $opts"
+done
+"$bin" run "${fast[@]}" --models bert --preset tiny --platforms cpu --seq 16 --db "$db" >/dev/null 2>&1
+n=$(q "$db" "SELECT count(*) FROM results WHERE platform='cpu' AND options_json LIKE '%\"cuda_graph\":\"off\"%' AND options_json LIKE '%tf32_matmul%'")
+[ "$n" = 1 ] && ok "default run records cuda_graph=off and the settings" || bad "default row: $n"
+
+before=$(q "$db" "SELECT count(*) FROM results")
+for opt in tf32=yes cudnn_benchmark=1 cuda_graph=maybe; do
+  err=$("$bin" run "${fast[@]}" --models bert --preset tiny --platforms cpu \
+    --backend-option "$opt" --db "$db" 2>&1 >/dev/null); rc=$?
+  [ $rc = 2 ] && [ "$(echo "$err" | wc -l)" = 1 ] && echo "$err" | grep -q "must be on or off" \
+    && ok "bad $opt: exit 2, one line" || bad "bad $opt rc $rc: $err"
+done
+[ "$(q "$db" "SELECT count(*) FROM results")" = "$before" ] && ok "nothing stored for bad options" \
+  || bad "rows stored for bad options"
+
+# The device script: shell and python syntax, and its CPU smoke mode end to end.
+bash -n "$src/bench/gpu_vs_hf.sh" && ok "gpu_vs_hf.sh parses" || bad "gpu_vs_hf.sh syntax"
+if python3 -c "import ast,sys; ast.parse(open(sys.argv[1]).read())" "$src/bench/hf_reference.py"; then
+  ok "hf_reference.py parses"
+else
+  bad "hf_reference.py syntax"
+fi
+out=$(OUT="$tmp/smoke" GPU_VS_HF_CPU=1 ACCELBENCH_BIN="$bin" bash "$src/bench/gpu_vs_hf.sh" 2>&1); rc=$?
+[ $rc = 0 ] && ok "gpu_vs_hf.sh smoke mode exits 0" || bad "smoke rc $rc: $out"
+table="$tmp/smoke/ratio_table.md"
+for m in "| bert | fp32 | 1 |" "| vit | fp32 | 2 |" "| whisper | fp32 | 1 |" "| tinyllama-decode | fp32 | 1 |"; do
+  grep -qF "$m" "$table" 2>/dev/null && ok "smoke table has $m" || bad "smoke table lacks $m: $(cat "$table" 2>&1)"
+done
+grep -q "off: not a CUDA device" "$table" && ok "smoke table shows the cuda_graph outcome" \
+  || bad "no cuda_graph outcome in the table"
+exit $fail
