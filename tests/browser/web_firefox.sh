@@ -15,7 +15,8 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0
 ok() { echo "ok: $1"; }
 bad() { echo "FAIL: $1"; fail=1; }
-q() { "$bin" db query --db "$1" --format csv "$2" 2>&1 | tail -n +2; }
+# one CSV value per line, CSV quoting undone
+q() { "$bin" db query --db "$1" --format csv "$2" 2>&1 | tail -n +2 | sed 's/^"//; s/"$//; s/""/"/g'; }
 fast=(--min-iterations 5 --min-time 0.2 --budget 3 --warmup-max-time 1 --ci-target 0.5
       --no-progress-bar --seq 8 --models bert --preset tiny --platforms wasm --threads 2)
 
@@ -41,9 +42,12 @@ print("wasm", w["available"], w["details"]["wasm"]["threads"], w["details"]["was
 print("webgpu", g["available"] or bool(g["reason"]), g["details"]["browser"].startswith("Firefox "), sep="|")
 print("webnn", n["available"], n["reason"], sep="|")
 print("reasons", g["reason"], sep="|")
+print("webgpu_available", g["available"], g["instance"], sep="|")
+print("webgpu_software", g["details"].get("software_adapter"), sep="|")
 PY
 )
 echo "$r"
+r_detect=$r
 echo "$r" | grep -qx 'wasm|True|True|True|True' && ok "wasm in Firefox: threads, crossOriginIsolated" \
   || bad "wasm detection: $r"
 echo "$r" | grep -qx 'webgpu|True|True' && ok "webgpu: an adapter or the reason there is none" \
@@ -62,14 +66,31 @@ r=$(q "$db" "SELECT status || '|' || runtime || '|' || execution_provider || '|'
 echo "$r" | grep -Eq '^(ok|not_converged)\|onnxruntime-web\|wasm\|2\|1\|1\|1$' \
   && ok "bert tiny measured in Firefox: $r" || { bad "row: $r"; cat "$tmp/err"; }
 r=$(q "$db" "SELECT options_json FROM results")
-echo "$r" | grep -Eq '"+browser"+:"+Firefox [0-9]' && ok "browser name and version stored" \
+echo "$r" | grep -Eq '"browser":"Firefox [0-9]' && ok "browser name and version stored" \
   || bad "browser not stored: $r"
-echo "$r" | grep -Eq 'user_agent"+:"+[^"]*Firefox/' && ok "Firefox user agent stored" \
+echo "$r" | grep -Eq '"user_agent":"[^"]*Firefox/' && ok "Firefox user agent stored" \
   || bad "user agent: $r"
-echo "$r" | grep -Eq 'cross_origin_isolated"+:"+true' && ok "crossOriginIsolated" || bad "coi: $r"
+echo "$r" | grep -Eq '"cross_origin_isolated":"true"' && ok "crossOriginIsolated" || bad "coi: $r"
 n=$(q "$db" "SELECT count(*) FROM samples")
 m=$(q "$db" "SELECT iterations FROM results")
 [ "$n" = "$m" ] && [ "${n:-0}" -ge 5 ] && ok "samples stored ($n)" || bad "samples $n vs iterations $m"
+
+# ---- WebGPU in Firefox, when it offers an adapter (here: Mesa's lavapipe, a fallback adapter) ----
+if echo "$r_detect" | grep -q '^webgpu_available|True'; then
+  db="$tmp/ffgpu.duckdb"
+  "$bin" run "${fast[@]/wasm/webgpu}" --backend-option browser=firefox \
+    --backend-option page_timeout_s=300 --db "$db" >/dev/null 2>"$tmp/err"; rc=$?
+  r=$(q "$db" "SELECT platform || '|' || status || '|' || (lat_p50_ms > 0)::INT || '|' ||
+               (ep_nodes > 0)::INT || '|' || reason FROM results")
+  echo "$r" | grep -Eq '^webgpu:[a-z].*\|(ok|not_converged)\|1\|1\|' && ok "webgpu in Firefox: $r" \
+    || { bad "webgpu in Firefox: $r"; cat "$tmp/err"; }
+  if echo "$r_detect" | grep -q '^webgpu_software|True'; then
+    echo "$r" | grep -q "software WebGPU adapter" && ok "software adapter labelled" \
+      || bad "software label missing: $r"
+  fi
+else
+  echo "note: Firefox offers no WebGPU adapter here (install mesa-vulkan-drivers for lavapipe)"
+fi
 
 # ---- bad browser name: usage error; Firefox missing: skipped "install firefox-esr" ----
 "$bin" run "${fast[@]}" --backend-option browser=netscape --db "$tmp/bad.duckdb" \

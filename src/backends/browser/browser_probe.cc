@@ -63,9 +63,13 @@ std::vector<PlatformStatus> StatusesFromProbe(const json& probe) {
   if (gpu.value("available", false)) {
     g.available = true;
     g.reason.clear();
-    g.instance = "webgpu:" + gpu.value("architecture", std::string("adapter"));
+    // Firefox exposes no adapter names (empty vendor/architecture): "fallback" / "adapter".
+    std::string arch = gpu.value("architecture", std::string());
+    if (arch.empty()) arch = gpu.value("fallback", false) ? "fallback" : "adapter";
+    g.instance = "webgpu:" + arch;
     const bool software = gpu.value("software", false);
-    g.name = gpu.value("vendor", std::string()) + " " + gpu.value("architecture", std::string());
+    const std::string vendor = gpu.value("vendor", std::string());
+    g.name = vendor.empty() ? browser + " " + arch : vendor + " " + arch;
     if (software) g.name += " (software adapter, CPU-emulated)";
   }
   g.details = {{"browser", browser}, {"adapter", gpu}};

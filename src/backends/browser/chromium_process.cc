@@ -62,7 +62,10 @@ std::string BrowserVersionFromFiles(BrowserKind kind, const std::string& binary)
 }
 
 std::string FirefoxUserJs() {
+  // ignore-blocklist: Firefox ESR 153 offers no adapter on a CPU Vulkan driver (Mesa's
+  // lavapipe) otherwise; the page labels such fallback adapters as software.
   return R"(user_pref("dom.webgpu.enabled", true);
+user_pref("gfx.webgpu.ignore-blocklist", true);
 user_pref("app.update.enabled", false);
 user_pref("app.update.auto", false);
 user_pref("app.update.checkInstallTime", false);

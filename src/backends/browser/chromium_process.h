@@ -36,7 +36,8 @@ std::string InstallHint(BrowserKind kind);
 // "Firefox 153.8.0esr"); empty when unknown (Chromium: the page's user agent says it).
 std::string BrowserVersionFromFiles(BrowserKind kind, const std::string& binary);
 
-// The profile preferences (user.js) of every Firefox run: WebGPU enabled, no updates, telemetry,
+// The profile preferences (user.js) of every Firefox run: WebGPU enabled (blocklist ignored, so
+// a CPU Vulkan driver such as lavapipe gives an adapter), no updates, telemetry,
 // first-run pages, crash restore or background network; console messages to stdout.
 std::string FirefoxUserJs();
 

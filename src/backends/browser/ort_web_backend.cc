@@ -83,10 +83,12 @@ class OrtWebBackend : public Backend {
       m.ep_nodes = pl->ep_nodes;
       m.cpu_fallback_nodes = pl->cpu_fallback_nodes + pl->other_nodes;
     }
-    if (meta_.contains("adapter") && meta_["adapter"].value("software", false))
-      m.notes.push_back("software WebGPU adapter (" +
-                        meta_["adapter"].value("architecture", std::string("?")) +
+    if (meta_.contains("adapter") && meta_["adapter"].value("software", false)) {
+      std::string arch = meta_["adapter"].value("architecture", std::string());
+      if (arch.empty()) arch = "fallback adapter, name not exposed";  // Firefox
+      m.notes.push_back("software WebGPU adapter (" + arch +
                         ", CPU-emulated): not a GPU measurement");
+    }
     if (ep_ == "wasm" && !meta_.value("cross_origin_isolated", false))
       m.notes.push_back("page not crossOriginIsolated: WASM ran single-threaded");
     return m;
