@@ -23,7 +23,7 @@ namespace {
 struct TuneFlags {
   std::string model, preset, platform = "cpu", objective = "latency", db = "accelbench.duckdb";
   double max_deviation = -1;
-  int64_t batch = 1, seq = 64, int4_group = 64, verify = 5, timed_steps = 5;
+  int64_t batch = 1, seq = 64, int4_group = 128, verify = 5, timed_steps = 5;
   runner::HarnessOptions harness;
   bool harness_from_flags = false;
 };
@@ -174,7 +174,7 @@ void AddTunePrecisionCommand(CLI::App& app, Action& action) {
   cmd->add_option("--platform", f->platform, "libtorch platform (default cpu)");
   cmd->add_option("--batch", f->batch, "Batch size (default 1)");
   cmd->add_option("--seq", f->seq, "Sequence length (default 64)");
-  cmd->add_option("--int4-group", f->int4_group, "int4 group size (default 64)");
+  cmd->add_option("--int4-group", f->int4_group, "int4 group size (default 128)");
   cmd->add_option("--steps", f->timed_steps, "Timed steps per search measurement (default 5)");
   cmd->add_option("--verify", f->verify, "Best predicted plans to measure (default 5)");
   cmd->add_option("--db", f->db, "Database for the benchmark of the chosen plan");

@@ -33,13 +33,13 @@ std::string GroupOfParam(std::string_view param_name, bool linear = true);
 struct PrecisionPlan {
   Precision default_precision = Precision::kFp32;
   std::map<std::string, Precision> groups;  // overrides, keyed by LayerGroups() names
-  int64_t int4_group_size = 64;             // weight columns sharing one int4 scale
+  int64_t int4_group_size = 128;  // weight columns sharing one int4 scale (0: one per row)
   bool int4_symmetric = true;               // false: per-group zero points (asymmetric)
 
   // The precision of a group (override or default).
   Precision For(std::string_view group) const;
   // Uniform plan: every group in `p`.
-  static PrecisionPlan Uniform(Precision p, int64_t int4_group_size = 64);
+  static PrecisionPlan Uniform(Precision p, int64_t int4_group_size = 128);
   // True when any group (or the default) is int8 / int4.
   bool Uses(Precision p) const;
 

@@ -81,6 +81,13 @@ TEST(TorchQuant, LlmInt4WeightBytesVsFp16) {
         Load(fam, Precision::kInt4, Mode::kInference, {{"int4_group", "128"}}, 16, wide);
     EXPECT_LT(q128.Field("weight_bytes"), q.Field("weight_bytes")) << fam;
     EXPECT_LE(q128.Field("weight_bytes") / fp16_bytes, (4.0 + 16.0 / 128) / 16 + 0.005) << fam;
+    // Per output channel: one scale per row (256 or 512 columns here), the smallest scale share.
+    const auto ch =
+        Load(fam, Precision::kInt4, Mode::kInference, {{"int4_group", "channel"}}, 16, wide);
+    EXPECT_LT(ch.Field("weight_bytes"), q128.Field("weight_bytes")) << fam;
+    EXPECT_GT(ch.Field("weight_bytes") / fp16_bytes, 0.25) << fam;
+    EXPECT_EQ(ch.facts.details.at("int4_group_size"), "channel") << fam;
+    EXPECT_GT(ch.Field("output_rel_dev"), 0) << fam;
     // LLM quality fields on the fixed synthetic sequence.
     const double top1 = q.Field("top1_agreement");
     EXPECT_GE(top1, 0);
@@ -167,6 +174,8 @@ TEST(TorchQuant, UnsupportedIsSaidNeverSilent) {
                UsageError);
   EXPECT_THROW(Load("llama", Precision::kFp32, Mode::kDecode, {{"kv_cache", "int3"}}), UsageError);
   EXPECT_THROW(Load("bert", Precision::kInt4, Mode::kInference, {{"int4_group", "7"}}), UsageError);
+  EXPECT_THROW(Load("bert", Precision::kInt4, Mode::kInference, {{"int4_group", "row"}}),
+               UsageError);
   // A plan whose lowest precision differs from the run's label is refused, not relabelled.
   EXPECT_THROW(Load("bert", Precision::kInt8, Mode::kInference, {{"precision_plan", "mlp=int4"}}),
                UsageError);

@@ -45,7 +45,11 @@ struct Int4Store {
   bool symmetric = true;
   int64_t bytes = 0;
 
+  // group <= 0: one group per row (per output channel). A group never exceeds the (even) row
+  // length: a longer one would only add zero padding.
   static Int4Store Make(const at::Tensor& w, int64_t group, bool symmetric, c10::Device dev) {
+    const int64_t row = w.size(1) + w.size(1) % 2;
+    group = group <= 0 ? row : std::min(group, row);
     at::Tensor host = w.detach().to(at::kCPU, at::kFloat).contiguous();
     const auto m = quant::QuantizeInt4({host.data_ptr<float>(), static_cast<size_t>(host.numel())},
                                        host.size(0), host.size(1), group, symmetric);
@@ -209,13 +213,18 @@ std::optional<QuantSetup> QuantRequest(const LoadRequest& req) {
                            "or int4)");
   }
   if (const auto* g = opt("int4_group")) {
-    try {
-      q.plan.int4_group_size = std::stoll(*g);
-    } catch (const std::exception&) {
-      throw UsageError("int4_group must be an even integer >= 2, got '" + *g + "'");
+    const std::string bad =
+        "int4_group must be an even integer >= 2 or 'channel', got '" + *g + "'";
+    if (*g == "channel") {
+      q.plan.int4_group_size = 0;  // one scale per output channel (row)
+    } else {
+      try {
+        q.plan.int4_group_size = std::stoll(*g);
+      } catch (const std::exception&) {
+        throw UsageError(bad);
+      }
+      if (q.plan.int4_group_size < 2 || q.plan.int4_group_size % 2 != 0) throw UsageError(bad);
     }
-    if (q.plan.int4_group_size < 2 || q.plan.int4_group_size % 2 != 0)
-      throw UsageError("int4_group must be an even integer >= 2, got '" + *g + "'");
   }
   if (const auto* s = opt("int4_scheme")) {
     if (*s != "sym" && *s != "asym")

@@ -45,7 +45,9 @@ QuantEval QuantizeAndEvaluate(QuantTorchOps& ops, const std::function<at::Tensor
   ev.fields["weight_bytes"] = static_cast<double>(ops.WeightBytes());
   ev.details["quantized_weights"] = std::to_string(n);
   ev.details["precision_plan"] = ops.plan().ToString();
-  ev.details["int4_group_size"] = std::to_string(ops.plan().int4_group_size);
+  ev.details["int4_group_size"] = ops.plan().int4_group_size > 0
+                                      ? std::to_string(ops.plan().int4_group_size)
+                                      : std::string("channel");
   ev.details["deviation_reference"] = "fp32 weights, same inputs, same process";
   const bool lm = ids.defined() && ref.dim() == 3 && ids.dim() == 2 && ref.size(1) == ids.size(1);
   if (lm) {

@@ -161,9 +161,13 @@ class Rewriter {
   }
 
   void Int4(const onnx::NodeProto& mm, const WeightUse& use, std::vector<onnx::NodeProto>& out) {
-    const int64_t bs = opt_.int4_block_size;
+    // A block never exceeds the row (K) rounded up to a power of two >= 16: a longer one would
+    // only add zero padding.
     const auto& t = Init(use.param);
     const WeightNK w = WeightRows(t, use.transposed);
+    int64_t row = 16;
+    while (row < w.k) row *= 2;
+    const int64_t bs = std::min(opt_.int4_block_size, row);
     const int64_t blocks = (w.k + bs - 1) / bs;
     std::vector<uint8_t> packed(static_cast<size_t>(w.n * blocks * bs / 2), 0);
     std::vector<float> scales(static_cast<size_t>(w.n * blocks));
