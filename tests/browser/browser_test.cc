@@ -410,8 +410,18 @@ INSTANTIATE_TEST_SUITE_P(Eps, BrowserParity, testing::Values("wasm", "webgpu"));
 class BrowserParityAll : public testing::TestWithParam<std::string> {};
 
 TEST_P(BrowserParityAll, EveryTinyFamilyMatchesTorch) {
-  if (!HaveChromium()) GTEST_SKIP() << "chromium is not installed";
-  const std::string ep = GetParam();
+  // "ep" (Chromium) or "firefox/ep" (Firefox ESR, issue 6).
+  const std::string param = GetParam();
+  const bool firefox = param.rfind("firefox/", 0) == 0;
+  const std::string ep = firefox ? param.substr(8) : param;
+  if (!firefox && !HaveChromium()) GTEST_SKIP() << "chromium is not installed";
+  if (firefox && br::FindFirefox().empty()) GTEST_SKIP() << "firefox-esr is not installed";
+  if (firefox && ep == "webgpu") {
+    const auto probe = br::RunBrowserProbe(60s, br::BrowserKind::kFirefox);
+    if (!probe.at("webgpu").value("available", false))
+      GTEST_SKIP() << "Firefox offers no WebGPU adapter here: "
+                   << probe.at("webgpu").value("reason", std::string());
+  }
   char tmpl[] = "/tmp/accelbench-browser-parity-XXXXXX";
   ASSERT_NE(mkdtemp(tmpl), nullptr);
   const std::string dir = tmpl;
@@ -436,6 +446,7 @@ TEST_P(BrowserParityAll, EveryTinyFamilyMatchesTorch) {
   o.ep = ep;
   o.threads = 2;
   o.timeout = 200s;
+  if (firefox) o.browser = br::BrowserKind::kFirefox;
   const auto results = br::RunOnnxBatchInBrowser(items, o);
   std::filesystem::remove_all(dir);
   ASSERT_EQ(results.size(), items.size());
@@ -459,14 +470,16 @@ TEST_P(BrowserParityAll, EveryTinyFamilyMatchesTorch) {
         scale = std::max(scale, std::abs(double(t.f[i])));
       }
       std::printf("[%s] %-10s %-22s max abs diff %.3g (scale %.3g) session %.0f ms run %.1f ms\n",
-                  ep.c_str(), r.name.c_str(), name.c_str(), max_abs, scale, r.session_ms,
-                  r.run_ms);
+                  ep.c_str(), r.name.c_str(), name.c_str(), max_abs, scale, r.session_ms, r.run_ms);
       EXPECT_LE(max_abs, tol * std::max(1.0, scale)) << name;
     }
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(Eps, BrowserParityAll, testing::Values("wasm", "webgpu"));
+// The same in Firefox ESR (webgpu: Mesa's lavapipe fallback adapter when installed).
+INSTANTIATE_TEST_SUITE_P(Firefox, BrowserParityAll,
+                         testing::Values("firefox/wasm", "firefox/webgpu"));
 #endif
 
 }  // namespace

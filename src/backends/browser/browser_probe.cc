@@ -105,14 +105,14 @@ std::vector<PlatformStatus> StatusesFromProbe(const json& probe) {
 }
 
 std::vector<PlatformStatus> ProbeBrowserPlatforms(std::chrono::milliseconds timeout) {
-  return ProbeBrowserPlatforms(timeout, BrowserKind::kChromium);
+  return ProbeOneBrowserPlatforms(timeout, BrowserKind::kChromium);
 }
 
 std::vector<PlatformStatus> ProbeBrowsersPlatforms(std::chrono::milliseconds timeout,
                                                    const std::vector<BrowserKind>& browsers) {
   std::vector<PlatformStatus> out;
   for (const BrowserKind b : browsers) {
-    auto one = ProbeBrowserPlatforms(timeout, b);
+    auto one = ProbeOneBrowserPlatforms(timeout, b);
     if (out.empty()) {
       out = std::move(one);
       continue;
@@ -132,8 +132,8 @@ std::vector<PlatformStatus> ProbeBrowsersPlatforms(std::chrono::milliseconds tim
   return out;
 }
 
-std::vector<PlatformStatus> ProbeBrowserPlatforms(std::chrono::milliseconds timeout,
-                                                  BrowserKind browser) {
+std::vector<PlatformStatus> ProbeOneBrowserPlatforms(std::chrono::milliseconds timeout,
+                                                     BrowserKind browser) {
   std::string reason;
   if (FindBrowser(browser).empty()) {
     reason = InstallHint(browser);

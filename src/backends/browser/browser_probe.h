@@ -23,8 +23,10 @@ std::vector<hardware::PlatformStatus> StatusesFromProbe(const nlohmann::json& pr
 // The hook for DetectOptions::browser_probe: never throws; a failed probe makes all three
 // platforms unavailable with the reason.
 std::vector<hardware::PlatformStatus> ProbeBrowserPlatforms(std::chrono::milliseconds timeout);
-std::vector<hardware::PlatformStatus> ProbeBrowserPlatforms(std::chrono::milliseconds timeout,
-                                                            BrowserKind browser);
+// The same in one given browser (named differently so that ProbeBrowserPlatforms stays one
+// function that converts to DetectOptions::browser_probe).
+std::vector<hardware::PlatformStatus> ProbeOneBrowserPlatforms(std::chrono::milliseconds timeout,
+                                                               BrowserKind browser);
 // Several browsers: a platform is available when one of them offers it (its entry is kept);
 // otherwise the first browser's entry, with every browser's reason joined.
 std::vector<hardware::PlatformStatus> ProbeBrowsersPlatforms(
