@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Issue 13: accelbench's CUDA path vs Hugging Face transformers eager on the same GPU, in ONE
-# device command (build included, about 10 minutes at most). Run from a copy of the repository
-# on the device machine, with third_party/ carried (DuckDB):
-#     bash bench/gpu_vs_hf.sh            # writes build/log/CSV/table to $OUT (or ./gpu-vs-hf/)
+# device command (build included, about 10 minutes at most). Stage its dependencies here first
+# with bench/gpu_carry.sh (DuckDB and the Debian -dev packages, xz-compressed into
+# third_party/gpu-carry), then on the device machine, from the copy of the repository:
+#     carry ["third_party/gpu-carry"];  bash bench/gpu_vs_hf.sh
+# It writes the logs, hf.csv, accelbench's rows (JSON) and ratio_table.md to $OUT (or ./gpu-vs-hf).
 # Steps: (1) preflight (GPU, torch, nvcc, cmake, ninja); (2) configure against the python
 # torch's libtorch and build ONLY the accelbench target with ninja, tests off; (3) HF eager
 # reference (bench/hf_reference.py); (4) accelbench `run --platforms cuda` for bert-base,
@@ -15,8 +17,9 @@
 # side only where python3 has torch + transformers.
 #
 # Environment: OUT (output folder), ACCELBENCH_BIN (skip the build), GPU_VS_HF_JOBS (ninja -j),
-# ACCELBENCH_DEVROOT (a folder of unpacked Debian -dev packages to build against, default
-# third_party/devroot when it exists), GPU_VS_HF_BUDGET (accelbench --budget seconds).
+# ACCELBENCH_DEVROOT (a folder of unpacked Debian -dev packages to build against; default: the
+# carried third_party/gpu-carry/devroot.tar.xz unpacked under /tmp), GPU_VS_HF_BUDGET
+# (accelbench --budget seconds).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${OUT:-$PWD/gpu-vs-hf}
@@ -43,29 +46,46 @@ say "python torch/cuda/available/transformers: $pyinfo"
 for tool in cmake ninja nvcc c++; do say "$tool: $(command -v $tool || echo missing)"; done
 
 # ---- (2) build accelbench against the python torch's libtorch -----------------------------
+carried=$root/third_party/gpu-carry
+if [ ! -f "$root/third_party/duckdb/lib/libduckdb.so" ] && [ -f "$carried/duckdb.tar.xz" ]; then
+  mkdir -p "$root/third_party" && xz -dc "$carried/duckdb.tar.xz" | tar -C "$root/third_party" -xf - &&
+    say "unpacked the carried DuckDB"
+fi
+acc_ld=${LD_LIBRARY_PATH:-}  # accelbench's library path (the devroot's libraries; not python's)
 bin=${ACCELBENCH_BIN:-}
 if [ -z "$bin" ]; then
+  devroot=${ACCELBENCH_DEVROOT:-}
+  if [ -z "$devroot" ] && [ -f "$carried/devroot.tar.xz" ]; then
+    mkdir -p /tmp/accelbench-carry &&
+      xz -dc "$carried/devroot.tar.xz" | tar -C /tmp/accelbench-carry -xf - &&
+      devroot=/tmp/accelbench-carry/devroot && say "unpacked the carried devroot"
+  fi
   bdir=$root/build-gpu-vs-hf
   prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)' 2>/dev/null)
-  devroot=${ACCELBENCH_DEVROOT:-$root/third_party/devroot}
   cmake_args=(-S "$root" -B "$bdir" -G Ninja -DCMAKE_BUILD_TYPE=Release
               -DACCELBENCH_BUILD_TESTS=OFF -DTORCH_CUDA_ARCH_LIST=9.0)
   pp=$prefix
-  if [ -d "$devroot/usr" ]; then  # unpacked Debian -dev packages (CLI11, fmt, yaml-cpp, ...)
+  if [ -n "$devroot" ] && [ -d "$devroot/usr" ]; then  # unpacked Debian -dev packages
     say "using devroot $devroot"
-    pp="$pp;$devroot/usr;$devroot/usr/lib/x86_64-linux-gnu/cmake"
+    dl=$devroot/usr/lib/x86_64-linux-gnu
+    pp="$pp;$devroot/usr;$dl/cmake;$devroot/usr/share/cmake"
     export PKG_CONFIG_SYSROOT_DIR=$devroot
-    export PKG_CONFIG_LIBDIR=$devroot/usr/lib/x86_64-linux-gnu/pkgconfig:$devroot/usr/share/pkgconfig
-    export LD_LIBRARY_PATH=$devroot/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-    cmake_args+=(-DCMAKE_INCLUDE_PATH="$devroot/usr/include" -DCMAKE_LIBRARY_PATH="$devroot/usr/lib/x86_64-linux-gnu")
+    export PKG_CONFIG_LIBDIR=$dl/pkgconfig:$devroot/usr/lib/pkgconfig:$devroot/usr/share/pkgconfig
+    acc_ld=$dl:$devroot/usr/lib${acc_ld:+:$acc_ld}
+    cmake_args+=(-DCMAKE_INCLUDE_PATH="$devroot/usr/include"
+                 -DCMAKE_LIBRARY_PATH="$dl;$devroot/usr/lib")
+    command -v pkg-config >/dev/null ||
+      cmake_args+=(-DPKG_CONFIG_EXECUTABLE="$devroot/usr/bin/pkgconf")
+    # The devroot's libraries must be found when linking (transitive .so dependencies) too.
+    cmake_args+=(-DCMAKE_EXE_LINKER_FLAGS="-Wl,-rpath-link,$dl -Wl,-rpath,$dl")
   fi
   cmake_args+=(-DCMAKE_PREFIX_PATH="$pp")
   if nvcc_path=$(command -v nvcc || ls /usr/local/cuda/bin/nvcc 2>/dev/null); then
     cmake_args+=(-DCMAKE_CUDA_COMPILER="$nvcc_path" -DCUDAToolkit_ROOT="$(dirname "$(dirname "$nvcc_path")")")
   fi
   say "configure: cmake ${cmake_args[*]}"
-  if cmake "${cmake_args[@]}" >"$out/build.log" 2>&1 &&
-     ninja -C "$bdir" -j "${GPU_VS_HF_JOBS:-$(nproc)}" accelbench >>"$out/build.log" 2>&1; then
+  if LD_LIBRARY_PATH=$acc_ld cmake "${cmake_args[@]}" >"$out/build.log" 2>&1 &&
+     LD_LIBRARY_PATH=$acc_ld ninja -C "$bdir" -j "${GPU_VS_HF_JOBS:-$(nproc)}" accelbench >>"$out/build.log" 2>&1; then
     bin=$bdir/accelbench
     status_build="ok ($(elapsed) s)"
     grep -m1 -i "c10_cuda" "$bdir/CMakeCache.txt" >/dev/null ||
@@ -114,7 +134,7 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
     for spec in bert vit whisper; do
       declare -n extra=$spec
       db=$work/acc_${graph}.duckdb
-      if ! timeout 240 "$bin" run --models "$spec" "${extra[@]}" --platforms "$platform" \
+      if ! LD_LIBRARY_PATH=$acc_ld timeout 240 "$bin" run --models "$spec" "${extra[@]}" --platforms "$platform" \
           --precision "$precisions" --batch "$batches" --backend-option cuda_graph=$graph \
           "${fast[@]}" --no-progress-bar --db "$db" >>"$log" 2>&1; then
         say "accelbench $spec cuda_graph=$graph: run exited non-zero (rows record why)"
@@ -124,11 +144,11 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
     done
   done
   dec_prec=fp16; [ "$cpu" = 1 ] && dec_prec=fp32
-  timeout 240 "$bin" run --models llama "${llama[@]}" --mode decode --platforms "$platform" \
+  LD_LIBRARY_PATH=$acc_ld timeout 240 "$bin" run --models llama "${llama[@]}" --mode decode --platforms "$platform" \
     --precision $dec_prec --batch 1 "${fast[@]}" --no-progress-bar --db "$work/acc_decode.duckdb" \
     >>"$log" 2>&1 || { say "accelbench decode: run exited non-zero"; acc_fail=1; }
   for part in off on decode; do
-    "$bin" db query --db "$work/acc_$part.duckdb" --format json \
+    LD_LIBRARY_PATH=$acc_ld "$bin" db query --db "$work/acc_$part.duckdb" --format json \
       "SELECT model, precision, batch, mode, status, reason, lat_p50_ms, throughput, decode_tokens_per_s, options_json FROM results" \
       >"$out/acc_$part.json" 2>>"$log" || say "db query $part failed"
   done
