@@ -117,10 +117,15 @@ int Run(const DetectArgs& a) {
   if (!a.browser.empty()) {
     using backends::browser::BrowserKind;
     std::vector<BrowserKind> browsers;
-    if (a.browser == "all")
+    if (a.browser == "all") {
       browsers = {BrowserKind::kChromium, BrowserKind::kFirefox};
-    else
-      browsers = {backends::browser::ParseBrowserKind(a.browser)};  // UsageError otherwise
+    } else {
+      try {
+        browsers = {backends::browser::ParseBrowserKind(a.browser)};
+      } catch (const UsageError&) {
+        throw UsageError("--browser must be chromium, firefox or all, not '" + a.browser + "'");
+      }
+    }
     o.browser_probe = [browsers](std::chrono::milliseconds timeout) {
       return backends::browser::ProbeBrowsersPlatforms(timeout, browsers);
     };
