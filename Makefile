@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 PRESET ?= release
 
-.PHONY: run test test-sanitize fuzz setup build bench format clean
+.PHONY: run test test-sanitize test-sanitize-ci fuzz setup build bench format clean
 
 setup:
 	@scripts/setup
@@ -20,13 +20,20 @@ run: build
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
-# The whole suite again with AddressSanitizer + UndefinedBehaviorSanitizer (build-sanitize/).
+# The whole suite again with AddressSanitizer + UndefinedBehaviorSanitizer (build-sanitize/), and
+# the CI-sized variant without the libtorch backend (build-sanci/, README: Reliability).
+SANITIZE_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+  LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
 test-sanitize: setup
 	@[ -f build-sanitize/build.ninja ] || cmake --preset sanitize
 	cmake --build build-sanitize -j $(JOBS)
-	cd build-sanitize && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:suppressions=$(CURDIR)/scripts/lsan.supp \
-	  LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --output-on-failure -j $(JOBS) --timeout 1800 $(SANITIZE_CTEST_ARGS)
+	cd build-sanitize && $(SANITIZE_ENV) ctest --output-on-failure -j $(JOBS) --timeout 1800 $(SANITIZE_CTEST_ARGS)
+
+test-sanitize-ci: setup
+	@[ -f build-sanci/build.ninja ] || cmake --preset sanitize-ci
+	cmake --build build-sanci -j $(JOBS)
+	cd build-sanci && $(SANITIZE_ENV) ctest --output-on-failure -j $(JOBS) --timeout 1800 $(SANITIZE_CTEST_ARGS)
 
 # libFuzzer targets, each run for FUZZ_SECONDS (default 30): fuzz/README.md.
 fuzz: setup

@@ -7,6 +7,8 @@
 #  2. the disk "fills up" while writing (ulimit -f): a clear one-line error, the database intact.
 #  3. two `accelbench run` processes on one database at once: both sweeps complete with all rows.
 #  4. a child that segfaults: a failed result, and no process of the sweep left behind.
+#  5. the browser (real headless Chromium, wasm EP) killed with SIGKILL while the page runs: a
+#     failed result naming the browser, no browser process left (skipped without Chromium).
 # Seeded (RANDOM=$SEED) so a failure can be replayed: SEED=<n> tests/reliability/fault_injection.sh BIN
 set -u
 bin=$1
@@ -102,4 +104,35 @@ sleep 0.3
 left=$(leftovers)
 [ -z "$left" ] && ok "no process of the test left in the process table" \
   || bad "left behind: $(ps -o pid,stat,cmd -p $(echo $left | tr ' ' ,) 2>/dev/null)"
+
+# ---- 5. the browser crashes mid-run ----
+if [ -x /usr/lib/chromium/chromium ]; then
+  . "$(dirname "$0")/../browser/browser_procs.sh"
+  t5="$tmp/t5"; mkdir -p "$t5"
+  # --min-time 30: the page is still measuring when the kill lands.
+  TMPDIR="$t5" "$bin" run --models bert --preset tiny --platforms wasm --batch 1 --min-time 30 \
+    --budget 60 --no-progress-bar --db "$tmp/browser.duckdb" >/dev/null 2>"$tmp/b5" &
+  rp=$!
+  procs=""
+  for _ in $(seq 1 240); do
+    procs=$(browser_procs "$t5"); [ -n "$procs" ] && break
+    kill -0 $rp 2>/dev/null || break; sleep 0.5
+  done
+  sleep $((3 + RANDOM % 5))
+  procs=$(browser_procs "$t5")
+  [ -n "$procs" ] && kill -9 $procs 2>/dev/null
+  for _ in $(seq 1 240); do kill -0 $rp 2>/dev/null || break; sleep 0.5; done
+  kill -0 $rp 2>/dev/null && { bad "run still alive 120 s after the browser was killed"; kill -9 $rp; }
+  wait $rp; rc=$?
+  [ -n "$procs" ] && ok "browser killed mid-run (pids $(echo $procs))" || bad "no browser seen"
+  [ $rc = 0 ] && ok "sweep with a crashed browser completes" || bad "browser sweep rc $rc: $(tail -2 "$tmp/b5")"
+  r=$(q "$tmp/browser.duckdb" "SELECT status || ': ' || substr(reason, 1, 80) FROM results")
+  echo "$r" | grep -q "^failed: .*browser" && ok "browser crash recorded as failed: $(echo "$r" | head -1)" \
+    || bad "browser crash result: $r"
+  left=$(browser_procs "$t5")
+  [ -z "$left" ] && ok "no browser process left" \
+    || bad "browser left behind: $(ps -o pid,cmd -p $(echo $left | tr ' ' ,) 2>/dev/null)"
+else
+  echo "skip: 5. no Chromium at /usr/lib/chromium/chromium"
+fi
 exit $fail
