@@ -45,6 +45,9 @@ int ExportQuantized(const ExportArgs& a, const models::Family& family,
   opt.quant.precision_of = [plan](const std::string& param) {
     return plan.For(quant::GroupOfParam(param, /*linear=*/true));
   };
+  opt.quant.embedding_precision_of = [plan](const std::string& param) {
+    return plan.For(quant::GroupOfParam(param, /*linear=*/false));
+  };
   opt.quant.activations = models::ParseActivationQuant(a.activations);
   opt.quant.int4_block_size = plan.int4_group_size;
   opt.quant.int4_symmetric = plan.int4_symmetric;

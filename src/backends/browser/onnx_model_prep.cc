@@ -111,6 +111,9 @@ void ExportedModel::ExportQuantized(const LoadRequest& req, const models::Family
     return plan.For(quant::GroupOfParam(param, /*linear=*/true));
   };
   auto act = req.options.find("activations");
+  opt.quant.embedding_precision_of = [plan](const std::string& param) {
+    return plan.For(quant::GroupOfParam(param, /*linear=*/false));
+  };
   opt.quant.activations =
       models::ParseActivationQuant(act == req.options.end() ? "dynamic" : act->second);
   opt.quant.int4_block_size = plan.int4_group_size;
@@ -129,9 +132,10 @@ void ExportedModel::ExportQuantized(const LoadRequest& req, const models::Family
   details_["int4_block_size"] = std::to_string(plan.int4_group_size);
   details_["int4_scheme"] = plan.int4_symmetric ? "sym" : "asym";
   details_["activations"] = std::string(models::ToString(opt.quant.activations));
-  details_["quantized_matmuls"] = std::to_string(r.report.int8_matmuls) + " int8, " +
-                                  std::to_string(r.report.int4_matmuls) + " int4, " +
-                                  std::to_string(r.report.fp32_matmuls) + " fp32";
+  details_["quantized_matmuls"] =
+      std::to_string(r.report.int8_matmuls) + " int8, " + std::to_string(r.report.int4_matmuls) +
+      " int4, " + std::to_string(r.report.fp32_matmuls) + " fp32; " +
+      std::to_string(r.report.quantized_gathers) + " quantized embedding lookups";
   details_["deviation_reference"] =
       "fp32 export in onnxruntime-node on the run's inputs; quantized output from the measured "
       "runtime's last run";

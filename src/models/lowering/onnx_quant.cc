@@ -231,6 +231,106 @@ class Rewriter {
     Account(use.param, w.n * w.k * 4, bytes);
   }
 
+  // A Gather of the fp32 table `param` (an embedding lookup) on a quantized table: int8 = int8
+  // rows with one fp32 scale per row; int4 = nibbles [V, H/2] (low nibble = even column,
+  // symmetric, zero point 8) with one fp32 scale per group of `int4_block_size` columns (one per
+  // row when the block does not divide H), unpacked with standard float ops (opset 17: no
+  // bitwise ops), so every execution provider runs it.
+  void Embedding(const onnx::NodeProto& gather, const std::string& param, Precision p,
+                 std::vector<onnx::NodeProto>& out) {
+    const auto& t = Init(param);
+    const int64_t v = t.dims(0), h = t.dims(1);
+    const auto w = FloatsOf(t);
+    const std::string ids = gather.input(1), y = gather.output(0), base = y + "_embq";
+    auto add = [&](onnx::NodeProto n) { out.push_back(std::move(n)); };
+    auto i64 = [&](const std::string& name, std::vector<int64_t> vals) {
+      AddInit(g_, name, onnx::TensorProto_DataType_INT64, {static_cast<int64_t>(vals.size())},
+              vals.data(), vals.size() * 8);
+      return name;
+    };
+    const std::string last = i64(base + "_axis_last", {-1});
+    auto gather_of = [&](const std::string& table, const std::string& o) {
+      return MakeNode("Gather", {table, ids}, {o});
+    };
+    if (p == Precision::kInt8) {
+      std::vector<int8_t> q(static_cast<size_t>(v * h));
+      std::vector<float> sc(static_cast<size_t>(v));
+      for (int64_t r = 0; r < v; ++r) {
+        float amax = 0;
+        for (int64_t c = 0; c < h; ++c) amax = std::max(amax, std::abs(w[r * h + c]));
+        sc[r] = amax > 0 ? amax / 127.0f : 1.0f;
+        for (int64_t c = 0; c < h; ++c)
+          q[r * h + c] =
+              static_cast<int8_t>(std::lround(std::clamp(w[r * h + c] / sc[r], -127.f, 127.f)));
+      }
+      AddInit(g_, base + "_q", kInt8, {v, h}, q.data(), q.size());
+      AddInit(g_, base + "_s", kFloat, {v}, sc.data(), sc.size() * 4);
+      add(gather_of(base + "_q", base + "_rows"));
+      auto cast = MakeNode("Cast", {base + "_rows"}, {base + "_rowsf"});
+      SetInt(cast, "to", kFloat);
+      add(std::move(cast));
+      add(gather_of(base + "_s", base + "_rs"));
+      add(MakeNode("Unsqueeze", {base + "_rs", last}, {base + "_rsu"}));
+      add(MakeNode("Mul", {base + "_rowsf", base + "_rsu"}, {y}));
+      Account(param + ":gather", v * h * 4, v * h + v * 4);
+      return;
+    }
+    if (h % 2 != 0)
+      throw UnsupportedError("int4 embedding table " + param + " with an odd width " +
+                             std::to_string(h));
+    const int64_t gs = h % opt_.int4_block_size == 0 ? opt_.int4_block_size : h;
+    const int64_t blocks = h / gs;
+    std::vector<uint8_t> packed(static_cast<size_t>(v * h / 2), 0);
+    std::vector<float> sc(static_cast<size_t>(v * blocks));
+    for (int64_t r = 0; r < v; ++r)
+      for (int64_t b = 0; b < blocks; ++b) {
+        float amax = 0;
+        for (int64_t c = b * gs; c < (b + 1) * gs; ++c)
+          amax = std::max(amax, std::abs(w[r * h + c]));
+        const float s = amax > 0 ? amax / 7.0f : 1.0f;
+        sc[r * blocks + b] = s;
+        for (int64_t c = b * gs; c < (b + 1) * gs; ++c) {
+          const auto q =
+              static_cast<uint8_t>(std::clamp(std::lround(w[r * h + c] / s), -8L, 7L) + 8);
+          packed[(r * h + c) / 2] |= static_cast<uint8_t>(c % 2 == 0 ? q : q << 4);
+        }
+      }
+    AddInit(g_, base + "_b", kUint8, {v, h / 2}, packed.data(), packed.size());
+    AddInit(g_, base + "_s", kFloat, {v, blocks}, sc.data(), sc.size() * 4);
+    const float c16 = 16, c8 = 8;
+    AddInit(g_, base + "_16", kFloat, {}, &c16, 4);
+    AddInit(g_, base + "_8", kFloat, {}, &c8, 4);
+    const std::string grouped = i64(base + "_grouped", {blocks, gs});
+    const std::string width = i64(base + "_width", {h});
+    add(gather_of(base + "_b", base + "_p"));
+    auto cast = MakeNode("Cast", {base + "_p"}, {base + "_pf"});
+    SetInt(cast, "to", kFloat);
+    add(std::move(cast));
+    add(MakeNode("Div", {base + "_pf", base + "_16"}, {base + "_d"}));
+    add(MakeNode("Floor", {base + "_d"}, {base + "_hi"}));
+    add(MakeNode("Mul", {base + "_hi", base + "_16"}, {base + "_hi16"}));
+    add(MakeNode("Sub", {base + "_pf", base + "_hi16"}, {base + "_lo"}));
+    add(MakeNode("Unsqueeze", {base + "_lo", last}, {base + "_lou"}));
+    add(MakeNode("Unsqueeze", {base + "_hi", last}, {base + "_hiu"}));
+    auto cat = MakeNode("Concat", {base + "_lou", base + "_hiu"}, {base + "_pairs"});
+    SetInt(cat, "axis", -1);
+    add(std::move(cat));
+    add(MakeNode("Shape", {ids}, {base + "_ids_shape"}));
+    auto shape_g = MakeNode("Concat", {base + "_ids_shape", grouped}, {base + "_shape_g"});
+    SetInt(shape_g, "axis", 0);
+    add(std::move(shape_g));
+    auto shape_h = MakeNode("Concat", {base + "_ids_shape", width}, {base + "_shape_h"});
+    SetInt(shape_h, "axis", 0);
+    add(std::move(shape_h));
+    add(MakeNode("Reshape", {base + "_pairs", base + "_shape_g"}, {base + "_codes"}));
+    add(MakeNode("Sub", {base + "_codes", base + "_8"}, {base + "_centered"}));
+    add(gather_of(base + "_s", base + "_rs"));
+    add(MakeNode("Unsqueeze", {base + "_rs", last}, {base + "_rsu"}));
+    add(MakeNode("Mul", {base + "_centered", base + "_rsu"}, {base + "_deq"}));
+    add(MakeNode("Reshape", {base + "_deq", base + "_shape_h"}, {y}));
+    Account(param + ":gather", v * h * 4, v * h / 2 + v * blocks * 4);
+  }
+
   OnnxQuantReport report;
 
  private:
@@ -334,6 +434,12 @@ void RemoveDead(onnx::GraphProto& g) {
     if (!used.count(inits->Get(i).name())) inits->DeleteSubrange(i, 1);
 }
 
+int64_t GatherAxis(const onnx::NodeProto& n) {
+  for (const auto& a : n.attribute())
+    if (a.name() == "axis") return a.i();
+  return 0;
+}
+
 void EnsureMsOpset(onnx::ModelProto& m) {
   for (const auto& o : m.opset_import())
     if (o.domain() == kMsDomain) return;
@@ -370,11 +476,24 @@ OnnxQuantReport QuantizeOnnxModel(onnx::ModelProto& model, const OnnxQuantOption
   Rewriter rw(g, opt);
   std::vector<onnx::NodeProto> nodes;
   std::set<std::string> quantized;
+  std::map<std::string, const onnx::TensorProto*> tables;  // fp32 2-D initializers
+  for (const auto& t : g.initializer())
+    if (t.dims_size() == 2 && t.data_type() == kFloat) tables[t.name()] = &t;
   for (int i = 0; i < g.node_size(); ++i) {
     const auto& n = g.node(i);
     auto it = by_node.find(i);
     if (it == by_node.end()) {
-      nodes.push_back(n);
+      const Precision pe = n.op_type() == "Gather" && n.domain().empty() && n.input_size() == 2 &&
+                                   tables.count(n.input(0)) && GatherAxis(n) == 0 &&
+                                   opt.embedding_precision_of
+                               ? opt.embedding_precision_of(n.input(0))
+                               : Precision::kFp32;
+      if (pe == Precision::kInt8 || pe == Precision::kInt4) {
+        rw.Embedding(n, n.input(0), pe, nodes);
+        ++rw.report.quantized_gathers;
+      } else {
+        nodes.push_back(n);
+      }
       continue;
     }
     const WeightUse& use = *it->second;

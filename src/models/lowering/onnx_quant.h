@@ -38,6 +38,10 @@ struct OnnxQuantOptions {
   // Precision of the weight `param` (initializer name) used as a MatMul right-hand side:
   // kFp32 keeps it, kInt8 / kInt4 quantize it; anything else throws UnsupportedError.
   std::function<Precision(const std::string& param)> precision_of;
+  // Precision of an fp32 table looked up by Gather (embeddings): kInt8 / kInt4 quantize the
+  // table (int8 rows + per-row scales; int4 nibbles + per-block scales, dequantized after the
+  // lookup by standard ops); null or kFp32 keeps it.
+  std::function<Precision(const std::string& param)> embedding_precision_of;
   ActivationQuant activations = ActivationQuant::kDynamic;
   // Static activations: value name -> (min, max) observed on the fp32 model. Every int8 MatMul
   // input must have an entry (RuntimeError otherwise).
@@ -51,6 +55,7 @@ struct OnnxQuantReport {
   int64_t int8_matmuls = 0;
   int64_t int4_matmuls = 0;
   int64_t fp32_matmuls = 0;         // weight MatMuls the plan kept in fp32
+  int64_t quantized_gathers = 0;    // embedding lookups on an int8 / int4 table
   int64_t weight_bytes_before = 0;  // bytes of the weights that were quantized, as fp32
   int64_t weight_bytes_after = 0;   // their quantized bytes (codes + scales + zero points)
   std::vector<std::string> tied;    // quantized weights whose fp32 table stays for another use
