@@ -62,7 +62,8 @@ int ExportQuantized(const ExportArgs& a, const models::Family& family,
             << r.file.nodes << " nodes, " << r.file.bytes << " bytes (fp32 export " << r.fp32_bytes
             << ")" << (r.file.data_path.empty() ? "" : " (external data: " + r.file.data_path + ")")
             << "\nmatmuls: " << q.int8_matmuls << " int8, " << q.int4_matmuls << " int4, "
-            << q.fp32_matmuls << " fp32; quantized weights " << q.weight_bytes_before << " -> "
+            << q.fp32_matmuls << " fp32, " << q.quantized_gathers
+            << " quantized embedding lookups; quantized weights " << q.weight_bytes_before << " -> "
             << q.weight_bytes_after << " bytes";
   if (!q.tied.empty()) std::cout << "; fp32 copy kept for another use: " << JoinNames(q.tied);
   std::cout << "\n";
