@@ -76,7 +76,7 @@ BrowserRunResult RunOnnxInBrowser(
   r.first_ms = b.value("first_ms", 0.0);
   r.stop = b.value("stop", std::string());
   r.meta = b.value("meta", json::object());
-  // "Firefox 153.8.0esr" (application.ini) or the user agent's "Chromium 156.0.0.0".
+  // "Firefox 153.8.0" / "Chromium 156.0.8078.108" (BrowserVersion), else the user agent's.
   r.meta["browser"] = !page.browser_version.empty()
                           ? page.browser_version
                           : BrowserNameFromUserAgent(r.meta.value("user_agent", std::string()));

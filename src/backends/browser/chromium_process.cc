@@ -1,18 +1,22 @@
 #include "backends/browser/chromium_process.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -51,14 +55,80 @@ std::string InstallHint(BrowserKind kind) {
   return kind == BrowserKind::kFirefox ? "install firefox-esr" : "install chromium";
 }
 
-std::string BrowserVersionFromFiles(BrowserKind kind, const std::string& binary) {
-  if (kind != BrowserKind::kFirefox || binary.empty()) return "";
-  std::error_code ec;
-  std::ifstream in(fs::path(fs::canonical(binary, ec)).parent_path() / "application.ini");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("Version=", 0) == 0) return "Firefox " + line.substr(8);
-  return "";
+namespace {
+// The first line `binary arg` writes to stdout within `limit` (trailing blanks trimmed); the
+// child runs in its own process group, which is SIGKILLed and reaped afterwards either way.
+std::string FirstLineOf(const std::string& binary, const std::string& arg,
+                        std::chrono::milliseconds limit) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return "";
+  std::string a0 = binary, a1 = arg;
+  char* argv[] = {a0.data(), a1.data(), nullptr};
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return "";
+  }
+  if (pid == 0) {
+    setpgid(0, 0);
+    const int devnull = open("/dev/null", O_RDWR);
+    if (devnull >= 0) {
+      dup2(devnull, 0);
+      dup2(devnull, 2);
+    }
+    dup2(fds[1], 1);
+    execv(argv[0], argv);
+    _exit(127);
+  }
+  setpgid(pid, pid);
+  close(fds[1]);
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  std::string out;
+  char buf[256];
+  while (out.find('\n') == std::string::npos && out.size() < 4096) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          deadline - std::chrono::steady_clock::now())
+                          .count();
+    if (left <= 0) break;
+    pollfd p{fds[0], POLLIN, 0};
+    const int r = poll(&p, 1, static_cast<int>(left));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    const ssize_t n = read(fds[0], buf, sizeof buf);
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  close(fds[0]);
+  kill(-pid, SIGKILL);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  out = out.substr(0, out.find('\n'));
+  while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back()))) out.pop_back();
+  return out;
+}
+}  // namespace
+
+std::string BrowserVersion(BrowserKind kind, const std::string& binary) {
+  if (binary.empty()) return "";
+  if (kind == BrowserKind::kFirefox) {
+    std::error_code ec;
+    std::ifstream in(fs::path(fs::canonical(binary, ec)).parent_path() / "application.ini");
+    std::string line;
+    while (std::getline(in, line))
+      if (line.rfind("Version=", 0) == 0) return "Firefox " + line.substr(8);
+    return "";
+  }
+  // Chromium's user agent says only "156.0.0.0": ask the binary (~40 ms; a fake browser that
+  // hangs is killed, with its process group, after 3 s). Cached per binary for the process.
+  static std::mutex mu;
+  static std::map<std::string, std::string> cache;
+  std::lock_guard lock(mu);
+  if (auto it = cache.find(binary); it != cache.end()) return it->second;
+  std::string out = FirstLineOf(binary, "--version", std::chrono::seconds(3));
+  if (out.rfind("Chromium ", 0) != 0 && out.rfind("Google Chrome ", 0) != 0) out.clear();
+  return cache[binary] = out;
 }
 
 std::string FirefoxUserJs() {

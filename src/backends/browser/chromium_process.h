@@ -32,9 +32,10 @@ std::string FindFirefox();
 std::string FindBrowser(BrowserKind kind);
 // What to install when FindBrowser(kind) is empty: "install chromium" / "install firefox-esr".
 std::string InstallHint(BrowserKind kind);
-// The browser's exact version from the files next to the binary (Firefox: application.ini,
-// "Firefox 153.8.0esr"); empty when unknown (Chromium: the page's user agent says it).
-std::string BrowserVersionFromFiles(BrowserKind kind, const std::string& binary);
+// The browser's exact name and version: Firefox from application.ini next to the binary
+// ("Firefox 153.8.0"), Chromium from `binary --version` ("Chromium 156.0.8078.108"); empty when
+// unknown (then the page's user agent names it).
+std::string BrowserVersion(BrowserKind kind, const std::string& binary);
 
 // The profile preferences (user.js) of every Firefox run: WebGPU enabled (blocklist ignored, so
 // a CPU Vulkan driver such as lavapipe gives an adapter), no updates, telemetry,

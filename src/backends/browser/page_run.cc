@@ -34,13 +34,13 @@ PageResult RunPage(const PageRequest& req) {
                            : "chromium not found (/usr/lib/chromium/chromium): install chromium");
   ServedContent content = req.content;
   content.inline_content["/job.json"] = {req.job.dump(), "application/json"};
+  PageResult out;
+  out.browser_version = BrowserVersion(req.browser, binary);
   const auto t0 = std::chrono::steady_clock::now();
   PageServer server(content);
-  PageResult out;
   {
     ChromiumProcess chrome(binary, server.Url(req.page), req.extra_flags, req.browser);
     out.profile_dir = chrome.profile_dir();
-    out.browser_version = BrowserVersionFromFiles(req.browser, binary);
     bool exited = false;
     const auto body = server.WaitResultOr(t0 + req.timeout, [&] {
       exited = chrome.Exited();

@@ -28,7 +28,7 @@ struct PageResult {
   nlohmann::json body = nlohmann::json::object();  // the page's answer (when it answered)
   double wall_ms = 0;
   std::string profile_dir;  // the browser's (removed) profile dir: its processes' cmdline has it
-  std::string browser_version;  // BrowserVersionFromFiles ("Firefox 153.8.0esr"), may be empty
+  std::string browser_version;  // BrowserVersion(): "Firefox 153.8.0", "Chromium 156.0.8078.108"
 };
 
 // The repository's web/ and third_party/ roots: $ACCELBENCH_SOURCE_DIR, else the source dir
