@@ -166,47 +166,81 @@ std::string ApiHistory(Session& s, const ResultQuery& q) {
   w.AddRaw("r.status IN ('ok', 'not_converged')");
   std::string ci_lo = metric == "lat_p50_ms" ? Col(s, "lat_p50_ci_low_ms") : "NULL";
   std::string ci_hi = metric == "lat_p50_ms" ? Col(s, "lat_p50_ci_high_ms") : "NULL";
-  // Newest `limit` points per configuration, returned oldest first. One configuration (the
-  // dashboard's history view) needs no window: its newest rows, reversed below.
-  const std::string cols =
+  const std::string describe =
       "r.config_key, r.model, r.preset, r.platform, r.runtime, r.precision, r.mode, r.batch, "
-      "r.seq_len, r.run_id, r.result_id, r.started_utc, r.status, " +
-      Col(s, metric) + " AS value, " + ci_lo + " AS ci_low, " + ci_hi + " AS ci_high";
+      "r.seq_len";
+  const std::string point = "r.run_id, r.result_id, r.started_utc, r.status, " + Col(s, metric) +
+                            " AS value, " + ci_lo + " AS ci_low, " + ci_hi + " AS ci_high";
+  // Newest `limit` points per configuration, returned oldest first. One configuration (the
+  // dashboard's history view) needs no window: its newest rows (reversed below), and its
+  // description once instead of on every row.
   const bool one_config = q.config_key.has_value();
-  std::string sql =
-      one_config
-          ? "SELECT " + cols + " FROM results r" + w.sql +
-                " ORDER BY r.started_utc DESC, r.result_id DESC LIMIT ?"
-          : "SELECT * EXCLUDE (k) FROM (SELECT " + cols +
+  std::vector<FieldValue> values = w.values;
+  values.push_back(q.limit);
+  store::Result r, d;
+  size_t p0 = 9;  // first point column in `r`
+  if (one_config) {
+    r = Run(s,
+            "SELECT " + point + " FROM results r" + w.sql +
+                " ORDER BY r.started_utc DESC, r.result_id DESC LIMIT ?",
+            values);
+    p0 = 0;
+    if (r.Rows() > 0)
+      d = Run(s, "SELECT " + describe + " FROM results r" + w.sql + " LIMIT 1", w.values);
+  } else {
+    r = Run(s,
+            "SELECT * EXCLUDE (k) FROM (SELECT " + describe + ", " + point +
                 ", row_number() OVER (PARTITION BY r.config_key ORDER BY r.started_utc DESC) AS k "
                 "FROM results r" +
-                w.sql + ") WHERE k <= ? ORDER BY config_key, started_utc, result_id";
-  w.values.push_back(q.limit);
-  auto r = Run(s, sql, w.values);
-  json series = json::array();
-  std::string current;
+                w.sql + ") WHERE k <= ? ORDER BY config_key, started_utc, result_id",
+            values);
+  }
+  static const char* kDescribe[] = {"model",     "preset", "platform", "runtime",
+                                    "precision", "mode",   "batch",    "seq_len"};
+  static const char* kPoint[] = {"run_id", "result_id", "started_utc", "status",
+                                 "value",  "ci_low",    "ci_high"};
+  std::string out = "{\"metric\":";
+  detail::AppendJsonString(out, metric);
+  out += ",\"series\":[";
+  out.reserve(64 + r.Rows() * 160);
   const size_t n = r.Rows();
+  size_t series = 0;
+  std::string current;
   for (size_t k = 0; k < n; ++k) {
     const size_t i = one_config ? n - 1 - k : k;
-    std::string key = r.String(0, i);
-    if (series.empty() || key != current) {
-      if (series.size() >= 50) break;  // at most 50 configurations per response
+    store::Result& dr = one_config ? d : r;
+    const size_t di = one_config ? 0 : i;
+    std::string key = one_config ? std::string() : r.String(0, i);
+    if (k == 0 || (!one_config && key != current)) {
+      if (series >= 50) break;  // at most 50 configurations per response
+      if (series > 0) out += "]},";
+      ++series;
       current = key;
-      json sj = {{"config_key", key}, {"points", json::array()}};
-      const char* names[] = {"model",     "preset", "platform", "runtime",
-                             "precision", "mode",   "batch",    "seq_len"};
-      for (size_t c = 0; c < 8; ++c) sj[names[c]] = detail::CellJson(r, c + 1, i);
-      series.push_back(std::move(sj));
+      out += "{\"config_key\":";
+      detail::AppendCellJson(out, dr, 0, di);
+      for (size_t c = 0; c < 8; ++c) {
+        out += ",\"";
+        out += kDescribe[c];
+        out += "\":";
+        detail::AppendCellJson(out, dr, c + 1, di);
+      }
+      out += ",\"points\":[";
+    } else {
+      out += ',';
     }
-    series.back()["points"].push_back({{"run_id", r.String(9, i)},
-                                       {"result_id", r.String(10, i)},
-                                       {"started_utc", r.String(11, i)},
-                                       {"status", r.String(12, i)},
-                                       {"value", detail::CellJson(r, 13, i)},
-                                       {"ci_low", detail::CellJson(r, 14, i)},
-                                       {"ci_high", detail::CellJson(r, 15, i)}});
+    out += '{';
+    for (size_t c = 0; c < 7; ++c) {
+      if (c) out += ',';
+      out += '"';
+      out += kPoint[c];
+      out += "\":";
+      detail::AppendCellJson(out, r, p0 + c, i);
+    }
+    out += '}';
   }
-  return json{{"metric", metric}, {"series", series}}.dump();
+  if (series > 0) out += "]}";
+  out += "]}";
+  return out;
 }
 
 std::string ApiPredictions(Session& s, const ResultQuery& q) {

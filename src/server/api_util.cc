@@ -1,6 +1,8 @@
 #include "server/api_util.h"
 
+#include <charconv>
 #include <cmath>
+#include <cstdio>
 
 namespace accelbench::server::detail {
 
@@ -85,6 +87,60 @@ nlohmann::json RowsJson(store::Result& r) {
     rows.push_back(std::move(o));
   }
   return rows;
+}
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  out += '"';
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+void AppendCellJson(std::string& out, store::Result& r, size_t c, size_t row) {
+  FieldValue v = r.Get(c, row);
+  if (auto* i = std::get_if<int64_t>(&v)) {
+    out += std::to_string(*i);
+  } else if (auto* d = std::get_if<double>(&v)) {
+    if (!std::isfinite(*d)) {
+      out += "null";
+      return;
+    }
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *d);  // shortest round trip
+    std::string_view t(buf, static_cast<size_t>(end - buf));
+    out += t;
+    if (t.find_first_of(".e") == std::string_view::npos) out += ".0";  // as nlohmann: a number
+  } else if (auto* t = std::get_if<std::string>(&v)) {
+    AppendJsonString(out, *t);
+  } else {
+    out += "null";
+  }
 }
 
 std::string Col(Session& s, const std::string& col) {

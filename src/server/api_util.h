@@ -28,6 +28,11 @@ store::Result Run(Session& s, const std::string& sql, const std::vector<FieldVal
 nlohmann::json CellJson(store::Result& r, size_t c, size_t row);
 // Rows as objects {column: value}.
 nlohmann::json RowsJson(store::Result& r);
+// Appends one cell as JSON text (null, integer, number in nlohmann's format, escaped string)
+// without building a json object: the history endpoint writes thousands of points per response.
+void AppendCellJson(std::string& out, store::Result& r, size_t c, size_t row);
+void AppendJsonString(std::string& out, std::string_view s);
+
 // "r.<col>" when the snapshot's results table has the column, "NULL AS <col>" otherwise.
 std::string Col(Session& s, const std::string& col);
 
