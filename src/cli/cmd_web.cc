@@ -258,6 +258,11 @@ int ParallelLoad(const WebFlags& f) {
       }
     }
   }
+#ifndef ACCELBENCH_HAVE_TORCH
+  if (!f.skip_native)
+    std::cerr << "parallel-load: the libtorch side is skipped: this build has no libtorch backend "
+                 "(ACCELBENCH_WITH_TORCH=OFF)\n";
+#else
   if (!f.skip_native) {
     for (const bool parallel : {false, true}) {
       std::vector<double> totals;
@@ -284,6 +289,7 @@ int ParallelLoad(const WebFlags& f) {
                 << "\n";
     }
   }
+#endif
   br::FinishWebOptRun(db, run, ok);
   std::cout << "stored in " << f.db << " (run " << run << ")\n";
   return static_cast<int>(ok ? ExitCode::kOk : ExitCode::kRuntime);
