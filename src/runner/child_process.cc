@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "core/errors.h"
@@ -29,6 +30,32 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, int64_t memory_
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer reserves terabytes of address space for its shadow memory, so RLIMIT_AS
+  // cannot bound an instrumented worker: the limit goes to ASan's allocator instead (past
+  // the RSS limit, ASan's operator new aborts: the worker dies by SIGABRT, a failed result).
+  // handle_segv=0: a worker's segfault kills it with SIGSEGV, as in an uninstrumented build.
+  std::vector<std::string> env_store;
+  for (char** e = environ; *e; ++e)
+    if (std::strncmp(*e, "ASAN_OPTIONS=", 13) != 0) env_store.emplace_back(*e);
+  if (memory_limit_bytes > 0) {
+    const char* asan = std::getenv("ASAN_OPTIONS");
+    env_store.push_back(
+        std::string("ASAN_OPTIONS=") + (asan ? std::string(asan) + ":" : "") +
+        "handle_segv=0:soft_rss_limit_mb=" + std::to_string(memory_limit_bytes / 1048576));
+  } else {
+    const char* asan = std::getenv("ASAN_OPTIONS");
+    env_store.push_back(std::string("ASAN_OPTIONS=") + (asan ? std::string(asan) + ":" : "") +
+                        "handle_segv=0");
+  }
+  std::vector<char*> envp;
+  for (auto& e : env_store) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  constexpr bool kAddressLimit = false;
+#else
+  char** envp_data = environ;
+  constexpr bool kAddressLimit = true;
+#endif
   const pid_t parent = getpid();
   pid_ = fork();
   if (pid_ < 0) throw RuntimeError(std::string("fork: ") + std::strerror(errno));
@@ -40,7 +67,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, int64_t memory_
     dup2(in_pipe[0], 0);
     dup2(out_pipe[1], 3);
     dup2(2, 1);  // the child's stdout must not mix into the parent's output
-    if (memory_limit_bytes > 0) {
+    if (kAddressLimit && memory_limit_bytes > 0) {
       // Soft limit only: a browser started by the worker (issue 6) lifts it for itself, its
       // address-space reservations (V8 cage, WASM guard regions) are not allocations.
       struct rlimit rl;
@@ -49,7 +76,11 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, int64_t memory_
       if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < rl.rlim_cur) rl.rlim_cur = rl.rlim_max;
       setrlimit(RLIMIT_AS, &rl);
     }
-    execv(args[0], args.data());
+#if defined(__SANITIZE_ADDRESS__)
+    execve(args[0], args.data(), envp.data());
+#else
+    execve(args[0], args.data(), envp_data);
+#endif
     _exit(127);
   }
   setpgid(pid_, pid_);  // also from the parent, so Kill() cannot race the child's setpgid
