@@ -6,15 +6,8 @@
 # software WebGPU adapter is labelled, that WebNN is reported with the browser's reason (never a
 # number), that Chromium missing means "install chromium" and no hang, and that no browser
 # process is left behind. Skips (exit 0 with a note) when Chromium or onnxruntime is missing.
-set -u
-bin=$1
+. "$(dirname "$0")/../e2e_lib.sh" "$1"
 src=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok: $1"; }
-bad() { echo "FAIL: $1"; fail=1; }
-q() { "$bin" db query --db "$1" --format csv "$2" 2>&1 | tail -n +2; }
 fast=(--min-iterations 5 --min-time 0.2 --budget 3 --warmup-max-time 1 --ci-target 0.5
       --no-progress-bar --seq 8)
 

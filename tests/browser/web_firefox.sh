@@ -6,17 +6,10 @@
 # browser's name and version, raw samples; a bad browser name is a usage error (exit 2); Firefox
 # missing is "install firefox-esr" without a hang; no browser process is left.
 # Skips (ctest SKIP_RETURN_CODE 77) only when firefox-esr (or onnxruntime-web) is not installed.
-set -u
-bin=$1
+. "$(dirname "$0")/../e2e_lib.sh" "$1"
 src=$(cd "$(dirname "$0")/../.." && pwd)
 . "$src/tests/browser/browser_procs.sh"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok: $1"; }
-bad() { echo "FAIL: $1"; fail=1; }
 # one CSV value per line, CSV quoting undone
-q() { "$bin" db query --db "$1" --format csv "$2" 2>&1 | tail -n +2 | sed 's/^"//; s/"$//; s/""/"/g'; }
 fast=(--min-iterations 5 --min-time 0.2 --budget 3 --warmup-max-time 1 --ci-target 0.5
       --no-progress-bar --seq 8 --models bert --preset tiny --platforms wasm --threads 2)
 
@@ -59,20 +52,20 @@ echo "$r" | grep -q '^webnn|False|navigator.ml is missing' && ok "webnn: navigat
 db="$tmp/ff.duckdb"
 "$bin" run "${fast[@]}" --backend-option browser=firefox --db "$db" >/dev/null 2>"$tmp/err"; rc=$?
 [ $rc = 0 ] && ok "run in Firefox exits 0" || { bad "run rc $rc"; cat "$tmp/err"; }
-r=$(q "$db" "SELECT status || '|' || runtime || '|' || execution_provider || '|' || threads || '|' ||
+r=$(qu "$db" "SELECT status || '|' || runtime || '|' || execution_provider || '|' || threads || '|' ||
              (first_inference_ms > 0)::INT || '|' || (lat_p50_ms > 0)::INT || '|' ||
              (abs(load_ms - fetch_ms - session_create_ms) < 1e-6)::INT
              FROM results")
 echo "$r" | grep -Eq '^(ok|not_converged)\|onnxruntime-web\|wasm\|2\|1\|1\|1$' \
   && ok "bert tiny measured in Firefox: $r" || { bad "row: $r"; cat "$tmp/err"; }
-r=$(q "$db" "SELECT options_json FROM results")
+r=$(qu "$db" "SELECT options_json FROM results")
 echo "$r" | grep -Eq '"browser":"Firefox [0-9]' && ok "browser name and version stored" \
   || bad "browser not stored: $r"
 echo "$r" | grep -Eq '"user_agent":"[^"]*Firefox/' && ok "Firefox user agent stored" \
   || bad "user agent: $r"
 echo "$r" | grep -Eq '"cross_origin_isolated":"true"' && ok "crossOriginIsolated" || bad "coi: $r"
-n=$(q "$db" "SELECT count(*) FROM samples")
-m=$(q "$db" "SELECT iterations FROM results")
+n=$(qu "$db" "SELECT count(*) FROM samples")
+m=$(qu "$db" "SELECT iterations FROM results")
 [ "$n" = "$m" ] && [ "${n:-0}" -ge 5 ] && ok "samples stored ($n)" || bad "samples $n vs iterations $m"
 
 # ---- WebGPU in Firefox, when it offers an adapter (here: Mesa's lavapipe, a fallback adapter) ----
@@ -80,7 +73,7 @@ if echo "$r_detect" | grep -q '^webgpu_available|True'; then
   db="$tmp/ffgpu.duckdb"
   "$bin" run "${fast[@]/wasm/webgpu}" --backend-option browser=firefox \
     --backend-option page_timeout_s=300 --db "$db" >/dev/null 2>"$tmp/err"; rc=$?
-  r=$(q "$db" "SELECT platform || '|' || status || '|' || (lat_p50_ms > 0)::INT || '|' ||
+  r=$(qu "$db" "SELECT platform || '|' || status || '|' || (lat_p50_ms > 0)::INT || '|' ||
                (ep_nodes > 0)::INT || '|' || reason FROM results")
   echo "$r" | grep -Eq '^webgpu:[a-z].*\|(ok|not_converged)\|1\|1\|' && ok "webgpu in Firefox: $r" \
     || { bad "webgpu in Firefox: $r"; cat "$tmp/err"; }
@@ -102,7 +95,7 @@ ACCELBENCH_FIREFOX=/nonexistent timeout 60 "$bin" run "${fast[@]}" --backend-opt
   --db "$tmp/none.duckdb" >/dev/null 2>&1; rc=$?
 took=$(( $(date +%s) - start ))
 [ $rc = 0 ] && [ $took -lt 30 ] && ok "firefox missing: exits 0 in ${took}s" || bad "missing firefox: rc $rc ${took}s"
-r=$(q "$tmp/none.duckdb" "SELECT status || '|' || reason FROM results")
+r=$(qu "$tmp/none.duckdb" "SELECT status || '|' || reason FROM results")
 echo "$r" | grep -q "^skipped|.*install firefox-esr" && ok "install firefox-esr: $r" || bad "reason: $r"
 
 sleep 1

@@ -6,17 +6,10 @@
 # wasm32's 4 GiB linear memory -- is a stored failed result whose reason is the runtime's own
 # "std::bad_alloc", prefixed "out of memory: ", with no browser process left and no hang.
 # Nothing large is written to disk (inputs are served from memory). Skips without Chromium.
-set -u
-bin=$1
+. "$(dirname "$0")/../e2e_lib.sh" "$1"
 src=$(cd "$(dirname "$0")/../.." && pwd)
 . "$src/tests/browser/browser_procs.sh"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok: $1"; }
-bad() { echo "FAIL: $1"; fail=1; }
 # one CSV value per line, CSV quoting undone
-q() { "$bin" db query --db "$1" --format csv "$2" 2>&1 | tail -n +2 | sed 's/^"//; s/"$//; s/""/"/g'; }
 fast=(--min-iterations 3 --min-time 0.1 --budget 2 --warmup-max-time 1 --ci-target 0.5
       --no-progress-bar --platforms wasm --threads 2 --backend-option placement=off)
 
@@ -34,7 +27,7 @@ db="$tmp/shapes.duckdb"
 "$bin" run "${fast[@]}" --models bert --preset tiny --batch 2 --seq 8 \
   --backend-option shader_precompile=on --db "$db" >/dev/null 2>"$tmp/err"; rc=$?
 [ $rc = 0 ] && ok "precompile run exits 0" || { bad "precompile run rc $rc"; cat "$tmp/err"; }
-r=$(q "$db" "SELECT status || '|' || runtime_metrics_json FROM results")
+r=$(qu "$db" "SELECT status || '|' || runtime_metrics_json FROM results")
 echo "$r" | grep -Eq '^(ok|not_converged)\|' && ok "measured" || bad "row: $r"
 echo "$r" | grep -q '"warmup_shapes":{"attention_mask":\[2,8\],"input_ids":\[2,8\]}' \
   && ok "warm-up ran on the real shapes [2,8]" || bad "warm-up shapes: $r"
@@ -46,7 +39,7 @@ timeout 300 "$bin" run "${fast[@]}" --models bert --preset tiny --batch 129000 -
   --time-limit 240 --db "$db" >/dev/null 2>"$tmp/err"; rc=$?
 took=$(( $(date +%s) - start ))
 [ $rc != 124 ] && ok "no hang (rc $rc, ${took}s)" || bad "run hung (timeout)"
-r=$(q "$db" "SELECT status || '|' || reason || '|' || (lat_p50_ms IS NULL)::INT FROM results")
+r=$(qu "$db" "SELECT status || '|' || reason || '|' || (lat_p50_ms IS NULL)::INT FROM results")
 echo "$r"
 echo "$r" | grep -q '^failed|' && ok "stored as failed" || { bad "status: $r"; cat "$tmp/err"; }
 echo "$r" | grep -q 'out of memory: .*bad_alloc' && ok "the browser's reason (out of memory)" \

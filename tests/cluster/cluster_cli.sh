@@ -2,15 +2,8 @@
 # `accelbench cluster plan` (golden launch plans, bad cluster files exit 2) and the data-parallel
 # training scaling series `run --mode training --world-size 1,2,3` (tiny bert on loopback; real
 # libtorch + gloo measurements) read back from the database.
-set -u
-bin=$1
+. "$(dirname "$0")/../e2e_lib.sh" "$1"
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok: $1"; }
-bad() { echo "FAIL: $1"; fail=1; }
-q() { "$bin" db query --db "$1" --format csv "$2" 2>&1 | tail -n +2; }
 
 # ---- cluster plan ----
 for n in mpirun slurm slurm_array; do

@@ -3,14 +3,7 @@
 # on loopback runs a tiny sweep in 3 shards, each into its own database; `db merge` holds every
 # configuration exactly once; a shard that dies is reported by the merge as missing
 # configurations while the others are kept. Bad shard input exits 2 before anything runs.
-set -u
-bin=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok: $1"; }
-bad() { echo "FAIL: $1"; fail=1; }
-q() { "$bin" db query --db "$1" --format csv "$2" 2>&1 | tail -n +2; }
+. "$(dirname "$0")/../e2e_lib.sh" "$1"
 fast=(--runtime test-double --min-iterations 3 --min-time 0.02 --budget 0.3 --warmup-max-time 0.1
       --ci-target 0.5 --no-progress-bar --models m1,m2,m3 --batch 1,2,4 --platforms cpu,rocm)
 

@@ -3,15 +3,8 @@
 # reported unavailable with its reason (never a silent CPU run); every libtorch result carries
 # the GPU settings ("n/a (cpu)" here) and the cuda_graph outcome; a bad on/off value is a usage
 # error (exit 2) before anything runs; bench/gpu_vs_hf.sh parses and its CPU smoke mode runs.
-set -u
-bin=$1
+. "$(dirname "$0")/../e2e_lib.sh" "$1"
 src=${2:-$(cd "$(dirname "$0")/../.." && pwd)}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok: $1"; }
-bad() { echo "FAIL: $1"; fail=1; }
-q() { "$bin" db query --db "$1" --format csv "$2" 2>&1 | tail -n +2; }
 fast=(--min-iterations 3 --min-time 0.05 --budget 0.5 --warmup-max-time 0.2 --ci-target 0.5
       --no-progress-bar)
 db="$tmp/g.duckdb"

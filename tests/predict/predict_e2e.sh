@@ -3,14 +3,7 @@
 # (bert and vit tiny on this CPU, libtorch) plus hand-made rows with known values imported from CSV
 # (a cuda:0 platform that is not here: imported, labelled so). Checks that every prediction says
 # "predicted", lands in the predictions table and never in results, and the exit codes.
-set -u
-bin=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok: $1"; }
-bad() { echo "FAIL: $1"; fail=1; }
-q() { "$bin" db query --db "$1" --format csv "$2" 2>&1 | tail -n +2; }
+. "$(dirname "$0")/../e2e_lib.sh" "$1"
 db="$tmp/p.duckdb"
 fast=(--min-iterations 5 --min-time 0.05 --budget 0.5 --warmup-max-time 0.2 --ci-target 0.5
       --no-progress-bar --preset tiny --platforms cpu --seq 32)

@@ -4,14 +4,7 @@
 # deviation from the fp32 export on the same inputs, the weight bytes and (llama) the top-1 token
 # agreement and perplexity difference; the browser backend (wasm, same lowering) stores them too.
 # Accuracy and size checks only, never timings.
-set -u
-bin=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok: $1"; }
-bad() { echo "FAIL: $1"; fail=1; }
-q() { "$bin" db query --db "$1" --format csv "$2" 2>&1 | tail -n +2; }
+. "$(dirname "$0")/../e2e_lib.sh" "$1"
 fast=(--min-iterations 3 --min-time 0.05 --budget 1 --warmup-max-time 0.2 --ci-target 0.5
       --no-progress-bar --batch 1 --seq 16)
 db="$tmp/q.duckdb"
@@ -59,13 +52,13 @@ n=$(q "$db" "SELECT count(*) FROM results WHERE precision='int4' AND json_extrac
 
 # The browser backend (onnxruntime-web, wasm) runs the same lowering and stores the same fields.
 if command -v chromium >/dev/null 2>&1; then
-  out=$("$bin" run "${fast[@]}" --models bert --preset tiny --platforms wasm --precision int4 \
+  out=$("$bin" run "${fast[@]}" --models bert --preset tiny --runtime onnxruntime-web --platforms wasm --precision int4 \
     --db "$db" 2>&1); rc=$?
   n=$(q "$db" "SELECT count(*) FROM results WHERE platform LIKE 'wasm%' AND precision='int4' AND status IN ('ok','not_converged') AND output_rel_dev > 0 AND output_rel_dev < 0.15 AND weight_bytes > 0")
   [ "$n" = 1 ] && ok "wasm int4: deviation and weight bytes stored" ||
     bad "wasm int4 rc $rc: $(q "$db" "SELECT platform, status, reason, output_rel_dev FROM results WHERE runtime='onnxruntime-web'") $out"
   # webgpu: int8 activation Q/DQ computes wrongly in onnxruntime-web 1.30: refused with why.
-  out=$("$bin" run "${fast[@]}" --models bert --preset tiny --platforms webgpu --precision int8 \
+  out=$("$bin" run "${fast[@]}" --models bert --preset tiny --runtime onnxruntime-web --platforms webgpu --precision int8 \
     --db "$db" 2>&1)
   n=$(q "$db" "SELECT count(*) FROM results WHERE platform LIKE 'webgpu%' AND precision='int8' AND status NOT IN ('ok','not_converged') AND reason LIKE '%activations=weight_only%'")
   [ "$n" = 1 ] && ok "webgpu int8 activation Q/DQ refused with its reason" ||

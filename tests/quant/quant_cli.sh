@@ -3,14 +3,7 @@
 # their deviation from fp32 and weight bytes; a decode with an int4 KV cache stores memory per
 # token and the longest context in a budget; tune-precision finds, benchmarks and stores a plan,
 # and exits 1 when no plan meets the budget; an impossible precision is refused with its reason.
-set -u
-bin=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok: $1"; }
-bad() { echo "FAIL: $1"; fail=1; }
-q() { "$bin" db query --db "$1" --format csv "$2" 2>&1 | tail -n +2; }
+. "$(dirname "$0")/../e2e_lib.sh" "$1"
 fast=(--min-iterations 3 --min-time 0.05 --budget 1 --warmup-max-time 0.2 --ci-target 0.5
       --no-progress-bar)
 db="$tmp/q.duckdb"

@@ -10,17 +10,10 @@
 #  5. the browser (real headless Chromium, wasm EP) killed with SIGKILL while the page runs: a
 #     failed result naming the browser, no browser process left (skipped without Chromium).
 # Seeded (RANDOM=$SEED) so a failure can be replayed: SEED=<n> tests/reliability/fault_injection.sh BIN
-set -u
-bin=$1
+. "$(dirname "$0")/../e2e_lib.sh" "$1"
 SEED=${SEED:-$(date +%s)}
 RANDOM=$SEED
 echo "seed: $SEED"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok: $1"; }
-bad() { echo "FAIL: $1"; fail=1; }
-q() { "$bin" db query --db "$1" --format csv "$2" 2>&1 | tail -n +2; }
 fast=(--runtime test-double --min-iterations 3 --min-time 0.05 --budget 0.3 --warmup-max-time 0.05
       --ci-target 0.5 --no-progress-bar --backend-option latency_ms=2)
 # Processes whose command line names this test's temporary directory (workers inherit it).
@@ -110,8 +103,9 @@ if [ -x /usr/lib/chromium/chromium ]; then
   . "$(dirname "$0")/../browser/browser_procs.sh"
   t5="$tmp/t5"; mkdir -p "$t5"
   # --min-time 30: the page is still measuring when the kill lands.
-  TMPDIR="$t5" "$bin" run --models bert --preset tiny --platforms wasm --batch 1 --min-time 30 \
-    --budget 60 --no-progress-bar --db "$tmp/browser.duckdb" >/dev/null 2>"$tmp/b5" &
+  TMPDIR="$t5" "$bin" run --models bert --preset tiny --runtime onnxruntime-web --platforms wasm \
+    --batch 1 --min-time 30 --budget 60 --no-progress-bar --db "$tmp/browser.duckdb" >/dev/null \
+    2>"$tmp/b5" &
   rp=$!
   procs=""
   for _ in $(seq 1 240); do
