@@ -22,7 +22,8 @@ test: build
 
 # The whole suite again with AddressSanitizer + UndefinedBehaviorSanitizer (build-sanitize/), and
 # the CI-sized variant without the libtorch backend (build-sanci/, README: Reliability).
-SANITIZE_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+# handle_segv=0: the tests that crash a child on purpose (probes, workers) see a plain SIGSEGV.
+SANITIZE_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:handle_segv=0 \
   LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 test-sanitize: setup
