@@ -119,6 +119,7 @@ LoopResult MeasureLoop(backends::Backend& backend, const HarnessOptions& opt,
   const auto start = Clock::now();
   size_t next_check = 1;
   for (;;) {
+    backend.Prepare();  // untimed (e.g. re-filling a decode KV cache)
     const auto t0 = Clock::now();
     backend.Step();
     TestOnlyDelay(test_only_delay_ms);
@@ -191,6 +192,7 @@ Measured Measure(backends::Backend& backend, const PlannedConfig& c, const Harne
 
   std::vector<double> warm;
   std::optional<size_t> steady;
+  if (!own) backend.Prepare();
   t0 = Clock::now();
   if (!own) backend.Step();
   if (!own) TestOnlyDelay(delay_ms);
@@ -211,6 +213,7 @@ Measured Measure(backends::Backend& backend, const PlannedConfig& c, const Harne
     for (const auto& n : own->notes) notes.push_back(n);
   }
   for (; !own;) {
+    backend.Prepare();
     const auto a = Clock::now();
     backend.Step();
     TestOnlyDelay(delay_ms);

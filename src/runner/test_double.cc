@@ -32,6 +32,9 @@ void TestDoubleBackend::Load(const backends::LoadRequest& req) {
   latency_ms_ = std::stod(Opt(req, "latency_ms", "1.0"));
   jitter_ = std::stod(Opt(req, "jitter", "0.02"));
   slow_steps_ = std::stoll(Opt(req, "slow_steps", "0"));
+  prepare_ms_ = std::stod(Opt(req, "prepare_ms", "0"));
+  prepared_ = false;
+  prepares_ = unprepared_steps_ = 0;
   rng_.seed(std::stoull(Opt(req, "seed", "1")));
   steps_ = 0;
   if (Matches(Opt(req, "throw_on", ""), req)) throw RuntimeError("test double: Load failed");
@@ -43,7 +46,16 @@ void TestDoubleBackend::Load(const backends::LoadRequest& req) {
                                                    : Fault::kNone;
 }
 
+void TestDoubleBackend::Prepare() {
+  ++prepares_;
+  prepared_ = true;
+  if (prepare_ms_ > 0)
+    std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(prepare_ms_));
+}
+
 void TestDoubleBackend::Step() {
+  if (!prepared_) ++unprepared_steps_;
+  prepared_ = false;
   switch (fault_) {
     case Fault::kCrash:
       std::raise(SIGSEGV);
@@ -81,6 +93,8 @@ backends::RuntimeFacts TestDoubleBackend::Facts() const {
   f.runtime_version = "0";
   f.threads = req_.threads > 0 ? req_.threads : 1;
   f.details["note"] = "test double: sleeps for seeded normal draws; not a measurement";
+  f.details["prepares"] = std::to_string(prepares_);
+  f.details["steps_without_prepare"] = std::to_string(unprepared_steps_);
   return f;
 }
 

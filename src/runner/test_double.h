@@ -5,6 +5,8 @@
 //   latency_ms=1.0   mean step latency (sleeps until the drawn deadline)
 //   jitter=0.02      relative standard deviation of the normal draws
 //   slow_steps=0     the first N steps take 5x longer (a warm-up to detect)
+//   prepare_ms=0     Prepare() sleeps this long (untimed work the harness must keep off the clock);
+//                    Facts().details count "prepares" and "steps_without_prepare"
 //   seed=1           seed of the draws
 //   crash_on=MODEL:BATCH  raise SIGSEGV in Step for that model and batch ("*" matches any)
 //   hang_on=MODEL:BATCH   sleep forever in Step
@@ -21,6 +23,7 @@ namespace accelbench::runner {
 class TestDoubleBackend : public backends::Backend {
  public:
   void Load(const backends::LoadRequest& req) override;
+  void Prepare() override;
   void Step() override;
   int64_t ItemsPerStep() const override;
   backends::DeviceMemory Memory() override { return {}; }
@@ -32,6 +35,9 @@ class TestDoubleBackend : public backends::Backend {
   backends::LoadRequest req_;
   double latency_ms_ = 1.0, jitter_ = 0.02;
   int64_t slow_steps_ = 0, steps_ = 0;
+  double prepare_ms_ = 0;
+  bool prepared_ = false;
+  int64_t prepares_ = 0, unprepared_steps_ = 0;
   Fault fault_ = Fault::kNone;
   std::mt19937_64 rng_;
 };

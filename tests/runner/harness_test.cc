@@ -114,6 +114,24 @@ TEST(Harness, LlmModesReportTokens) {
   ASSERT_TRUE(m.record.tpot_ms && m.record.decode_tokens_per_s);
 }
 
+// Issue 13: untimed per-step work (a decode KV cache re-filled at its end) runs in Prepare(),
+// which the harness calls before every step -- first inference, warm-up and measured -- and
+// keeps off the clock. Before the fix the libtorch decode step re-ran the prefill inside the
+// timed step every decode_tokens steps.
+TEST(Harness, PrepareRunsBeforeEveryStepAndOffTheClock) {
+  TestDoubleBackend b;
+  auto c = Config({{"latency_ms", "1"}, {"jitter", "0.01"}, {"prepare_ms", "40"}});
+  c.mode = Mode::kDecode;
+  const auto m = Measure(b, c, Fast(), std::nullopt);
+  const auto facts = b.Facts();
+  EXPECT_EQ(facts.details.at("steps_without_prepare"), "0");
+  const int64_t steps = 1 + m.record.warmup_iterations + m.record.iterations;
+  EXPECT_EQ(facts.details.at("prepares"), std::to_string(steps));
+  // A 1 ms step whose 40 ms Prepare was timed would have a median of at least 40 ms.
+  ASSERT_TRUE(m.record.lat_p50_ms);
+  EXPECT_LT(*m.record.lat_p50_ms, 40.0);
+}
+
 TEST(Harness, AchievedFlopsAgainstCalibration) {
   TestDoubleBackend b;
   auto c = Config({{"latency_ms", "1"}});
