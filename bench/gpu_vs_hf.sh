@@ -157,9 +157,13 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
   dec_prec=fp16; [ "$cpu" = 1 ] && dec_prec=fp32
   for graph in off decode on; do
     if [ $graph = decode ]; then
-      acc_run decode "$work/acc_decode.duckdb" --models llama "${llama[@]}" --mode decode \
-        --platforms "$platform" --precision $dec_prec --batch 1 --backend-option cuda_graph=on
-      continue  # decode asks for the graph so the row records why it is not captured (eager)
+      # Static KV cache (the CUDA default): eager, then the step captured and replayed per token.
+      for dg in off on; do
+        acc_run "decode/cuda_graph=$dg" "$work/acc_decode_$dg.duckdb" --models llama "${llama[@]}" \
+          --mode decode --platforms "$platform" --precision $dec_prec --batch 1 \
+          --backend-option cuda_graph=$dg
+      done
+      continue
     fi
     for spec in bert vit whisper; do
       declare -n extra=$spec
@@ -169,7 +173,7 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
       unset -n extra
     done
   done
-  for part in off on decode; do
+  for part in off on decode_off decode_on; do
     [ -f "$work/acc_$part.duckdb" ] || continue
     LD_LIBRARY_PATH=$acc_ld "$bin" db query --db "$work/acc_$part.duckdb" --format json \
       "SELECT model, precision, batch, mode, status, reason, lat_p50_ms, throughput, decode_tokens_per_s, options_json FROM results" \
@@ -209,19 +213,20 @@ def load(part):
         res[key] = (float(ms) if ms not in (None, "") and r["status"] in ("ok", "not_converged")
                     else None, r["status"], r.get("reason") or "", det)
     return res
-off, on, dec = load("off"), load("on"), load("decode")
+off, on = load("off"), load("on")
+dec, dec_on = load("decode_off"), load("decode_on")
 print(f"build: {s_build}; hf: {s_hf}; accelbench: {s_acc}\n")
 if os.environ.get("GPU_VS_HF_CPU") == "1":
     print("SMOKE RUN on cpu with tiny presets: a check that the script works, not a measurement.\n")
 print("| model | dtype | batch | HF eager ms | accelbench ms (graph off) | ratio | accelbench ms (graph on) | ratio | cuda_graph | attention | target |")
 print("|---|---|---|---|---|---|---|---|---|---|---|")
-keys = sorted(set(hf) | set(off) | set(on) | set(dec))
+keys = sorted(set(hf) | set(off) | set(on) | set(dec) | set(dec_on))
 def fmt(x):
     return "-" if x is None else f"{x:.3f}"
 for k in keys:
     h = hf.get(k)
     a_off = off.get(k) or dec.get(k)
-    a_on = on.get(k)
+    a_on = on.get(k) or dec_on.get(k)
     def cell(a):
         if not a:
             return "-", "-"
@@ -236,7 +241,13 @@ for k in keys:
           f"{det.get('cuda_graph', '-')[:50]} | {det.get('attention', '-')} | {target} |")
 d = (list(off.values()) + list(dec.values()) + [(None, None, None, {})])[0][3]
 print("\nsettings: " + ", ".join(f"{k}={d[k]}" for k in ("gpu", "cuda_runtime", "cudnn_version",
-      "tf32_matmul", "tf32_cudnn", "cudnn_benchmark", "cuda_alloc_conf") if k in d))
+      "tf32_matmul", "tf32_cudnn", "cudnn_benchmark", "sdpa_cudnn", "cuda_alloc_conf") if k in d))
+for name, part in (("decode, graph off", dec), ("decode, graph on", dec_on)):
+    for a in part.values():
+        det = a[3]
+        print(f"{name}: kv_static={det.get('kv_static', '-')}, sdpa_cudnn="
+              f"{det.get('sdpa_cudnn', '-')}, attention={det.get('attention', '-')}, "
+              f"cuda_graph={det.get('cuda_graph', '-')}")
 print("ratio = HF median latency / accelbench median latency = accelbench throughput / HF "
       "throughput at the same batch (decode: tokens/s per token step).")
 EOF

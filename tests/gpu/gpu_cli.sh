@@ -34,8 +34,19 @@ done
 n=$(q "$db" "SELECT count(*) FROM results WHERE platform='cpu' AND options_json LIKE '%\"cuda_graph\":\"off\"%' AND options_json LIKE '%tf32_matmul%'")
 [ "$n" = 1 ] && ok "default run records cuda_graph=off and the settings" || bad "default row: $n"
 
+# Decode with the static KV cache asked for on the CPU (the CUDA default): recorded with its size.
+"$bin" run "${fast[@]}" --models llama --preset tiny --platforms cpu --seq 16 --mode decode \
+  --backend-option kv_static=on --backend-option cuda_graph=on --db "$db" >/dev/null 2>&1
+opts=$(q "$db" "SELECT options_json FROM results WHERE mode='decode'" | sed 's/""/"/g')
+for want in '"kv_static":"on (48 positions)"' '"sdpa_cudnn":"n/a (cpu)"' \
+    '"cuda_graph":"off: not a CUDA device"'; do
+  echo "$opts" | grep -qF "$want" && ok "decode result carries $want" || bad "missing $want in $opts"
+done
+[ "$(q "$db" "SELECT count(*) FROM results WHERE mode='decode' AND status IN ('ok','not_converged') AND decode_tokens_per_s > 0")" = 1 ] \
+  && ok "static-KV decode measured tokens/s" || bad "decode row: $(q "$db" "SELECT status, reason FROM results WHERE mode='decode'")"
+
 before=$(q "$db" "SELECT count(*) FROM results")
-for opt in tf32=yes cudnn_benchmark=1 cuda_graph=maybe; do
+for opt in tf32=yes cudnn_benchmark=1 cuda_graph=maybe kv_static=static sdpa_cudnn=auto; do
   err=$("$bin" run "${fast[@]}" --models bert --preset tiny --platforms cpu \
     --backend-option "$opt" --db "$db" 2>&1 >/dev/null); rc=$?
   [ $rc = 2 ] && [ "$(echo "$err" | wc -l)" = 1 ] && echo "$err" | grep -q "must be on or off" \
@@ -59,4 +70,6 @@ for m in "| bert | fp32 | 1 |" "| vit | fp32 | 2 |" "| whisper | fp32 | 1 |" "| 
 done
 grep -q "off: not a CUDA device" "$table" && ok "smoke table shows the cuda_graph outcome" \
   || bad "no cuda_graph outcome in the table"
+grep -q "^decode, graph on: kv_static=" "$table" && ok "smoke table names the decode KV cache" \
+  || bad "no decode KV cache line in the table"
 exit $fail

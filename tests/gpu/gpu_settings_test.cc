@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <string>
@@ -48,6 +49,15 @@ std::string Message(const std::function<void()>& f) {
   return "";
 }
 
+// Greatest |a - b| of two equally long outputs.
+double MaxDiff(const std::vector<float>& a, const std::vector<float>& b) {
+  EXPECT_EQ(a.size(), b.size());
+  double worst = 0;
+  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i)
+    worst = std::max(worst, static_cast<double>(std::abs(a[i] - b[i])));
+  return worst;
+}
+
 TEST(GpuSettings, DefaultsAreFp32ExactWithCudnnBenchmarkAndNoGraph) {
   const auto s = ParseGpuSettings({});
   EXPECT_FALSE(s.tf32);  // precision fp32 means fp32
@@ -58,6 +68,66 @@ TEST(GpuSettings, DefaultsAreFp32ExactWithCudnnBenchmarkAndNoGraph) {
   EXPECT_TRUE(on.tf32);
   EXPECT_FALSE(on.cudnn_benchmark);
   EXPECT_TRUE(on.cuda_graph);
+}
+
+TEST(GpuSettings, AttentionAndKvCacheDefaultsDependOnModeAndDevice) {
+  auto s = ParseGpuSettings({});
+  EXPECT_FALSE(s.sdpa_cudnn.has_value());
+  EXPECT_FALSE(s.static_kv.has_value());
+  backends::torch_backend::ResolveDefaults(s, c10::Device("cuda"), /*decode=*/true);
+  EXPECT_FALSE(*s.sdpa_cudnn) << "decode: a cuDNN attention plan per key length";
+  EXPECT_TRUE(*s.static_kv) << "CUDA decode: static buffers (graph-capturable)";
+  s = ParseGpuSettings({});
+  backends::torch_backend::ResolveDefaults(s, c10::Device("cpu"), /*decode=*/false);
+  EXPECT_TRUE(*s.sdpa_cudnn);
+  EXPECT_FALSE(*s.static_kv);
+  s = ParseGpuSettings({{"sdpa_cudnn", "on"}, {"kv_static", "on"}});
+  backends::torch_backend::ResolveDefaults(s, c10::Device("cpu"), /*decode=*/true);
+  EXPECT_TRUE(*s.sdpa_cudnn) << "an explicit option wins";
+  EXPECT_TRUE(*s.static_kv);
+  const auto msg = Message([] { ParseGpuSettings({{"kv_static", "paged"}}); });
+  EXPECT_NE(msg.find("kv_static must be on or off, got 'paged'"), std::string::npos) << msg;
+  EXPECT_THROW(ParseGpuSettings({{"sdpa_cudnn", "auto"}}), UsageError);
+}
+
+// Issue 13: decode with the static KV cache (preallocated buffers, device position) gives the
+// logits of the concatenating cache, step after step and across the re-prefill when the cache
+// is full; the recorded details say which cache ran. Runs on the CPU here (the same code as
+// CUDA, minus the graph).
+TEST(GpuSettings, StaticKvDecodeMatchesDynamicAcrossRefills) {
+  auto dyn = backends::MakeBackend("libtorch");
+  dyn->Load(Request("llama", "cpu", {{"kv_static", "off"}}, Mode::kDecode));
+  auto sta = backends::MakeBackend("libtorch");
+  sta->Load(Request("llama", "cpu", {{"kv_static", "on"}, {"cuda_graph", "on"}}, Mode::kDecode));
+  const auto d = sta->Facts().details;
+  EXPECT_EQ(d.at("kv_static"), "on (20 positions)") << "16 prompt + 4 decode tokens";
+  EXPECT_EQ(d.at("cuda_graph"), "off: not a CUDA device");
+  EXPECT_EQ(d.at("sdpa_cudnn"), "n/a (cpu)");
+  EXPECT_EQ(dyn->Facts().details.at("kv_static"), "off");
+  std::vector<std::vector<float>> outs;
+  for (int step = 0; step < 10; ++step) {  // decode_tokens 4: refilled before steps 4 and 8
+    dyn->Prepare();
+    sta->Prepare();
+    dyn->Step();
+    sta->Step();
+    const auto a = dyn->LastOutput(), b = sta->LastOutput();
+    ASSERT_FALSE(b.empty());
+    EXPECT_LT(MaxDiff(a, b), 1e-4) << "step " << step;
+    outs.push_back(b);
+  }
+  EXPECT_EQ(outs[4], outs[0]) << "a refill starts the same sequence again";
+  EXPECT_EQ(outs[8], outs[0]);
+  EXPECT_GT(MaxDiff(outs[1], outs[0]), 0.0) << "later tokens see a longer cache";
+}
+
+TEST(GpuSettings, StaticKvIsRecordedPerMode) {
+  auto b = backends::MakeBackend("libtorch");
+  b->Load(Request("llama", "cpu", {{"kv_static", "on"}}, Mode::kPrefill));
+  EXPECT_EQ(b->Facts().details.at("kv_static"), "n/a (prefill)");
+  b->Load(Request("whisper", "cpu", {{"kv_static", "on"}}, Mode::kDecode));
+  EXPECT_EQ(b->Facts().details.at("kv_static").rfind("on (", 0), 0u);
+  b->Step();
+  EXPECT_FALSE(b->LastOutput().empty());
 }
 
 TEST(GpuSettings, BadValueIsAUsageErrorNamingKeyAndValue) {
@@ -145,14 +215,28 @@ TEST(GpuSettingsCuda, GraphReplayMatchesEagerAndSettingsAreRecorded) {
   }
 }
 
-TEST(GpuSettingsCuda, DecodeGraphIsRecordedOffWithItsReason) {
+TEST(GpuSettingsCuda, DecodeGraphReplaysTheEagerStaticSteps) {
   if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device for this libtorch";
-  auto b = backends::MakeBackend("libtorch");
-  b->Load(Request("llama", "cuda", {{"cuda_graph", "on"}, {"tf32", "on"}}, Mode::kDecode));
-  const auto d = b->Facts().details;
-  EXPECT_EQ(d.at("cuda_graph").rfind("off: ", 0), 0u) << d.at("cuda_graph");
-  EXPECT_EQ(d.at("tf32_matmul"), "on");
-  b->Step();
+  auto eager = backends::MakeBackend("libtorch");
+  eager->Load(Request("llama", "cuda", {{"kv_static", "on"}}, Mode::kDecode));
+  auto graphed = backends::MakeBackend("libtorch");
+  graphed->Load(Request("llama", "cuda", {{"cuda_graph", "on"}, {"tf32", "on"}}, Mode::kDecode));
+  const auto d = graphed->Facts().details;
+  EXPECT_EQ(d.at("cuda_graph"), "on");
+  EXPECT_EQ(d.at("kv_static").rfind("on (", 0), 0u) << d.at("kv_static");
+  EXPECT_EQ(d.at("sdpa_cudnn").rfind("o", 0), 0u) << d.at("sdpa_cudnn");
+  for (int step = 0; step < 10; ++step) {  // across two refills
+    eager->Prepare();
+    graphed->Prepare();
+    eager->Step();
+    graphed->Step();
+    EXPECT_LT(MaxDiff(eager->LastOutput(), graphed->LastOutput()), 1e-3) << "step " << step;
+  }
+  auto dynamic = backends::MakeBackend("libtorch");
+  dynamic->Load(
+      Request("llama", "cuda", {{"cuda_graph", "on"}, {"kv_static", "off"}}, Mode::kDecode));
+  EXPECT_EQ(dynamic->Facts().details.at("cuda_graph").rfind("off: kv_static=off", 0), 0u);
+  dynamic->Step();
 }
 
 }  // namespace

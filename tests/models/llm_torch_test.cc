@@ -50,6 +50,27 @@ TEST_P(KvCacheDecode, MatchesFullForwardLogits) {
   }
 }
 
+// Issue 13: the static KV cache (preallocated buffers, position on the device, attention masked
+// past each query) gives the same logits; with spare positions the unused zeros of the buffer
+// must be masked out (unmasked, they change the softmax).
+TEST_P(KvCacheDecode, StaticCacheMatchesFullForwardLogits) {
+  const Family& f = FindFamily(GetParam().family);
+  const Config cfg = f.FindPreset("tiny").config;
+  Workload w;
+  w.batch = 2;
+  w.seq_len = 9;
+  const HostInputs inputs = GenerateInputs(f.InputsFor(cfg, w, Mode::kInference), 7);
+  const HostTensor full = backends::RunForward(f, cfg, inputs, Precision::kFp32).at("logits");
+  for (int64_t prefix : {1, 4})
+    for (int64_t spare : {0, 3}) {
+      const HostTensor step =
+          backends::RunPrefillDecode(f, cfg, inputs, GetParam().ids_input, prefix, Precision::kFp32,
+                                     "cpu", kDefaultSeed, spare);
+      const double tol = 1e-5 * std::max(1.0, MaxAbs(full.f));
+      EXPECT_LE(MaxAbsDiff(step, full), tol) << "prefix " << prefix << " spare " << spare;
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(All, KvCacheDecode,
                          ::testing::Values(DecodeCase{"llama", "input_ids"},
                                            DecodeCase{"qwen2", "input_ids"},

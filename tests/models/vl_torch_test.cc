@@ -75,6 +75,11 @@ TEST(VlKvCache, PrefillPlusDecodeMatchesFullForward) {
           backends::RunPrefillDecode(f, cfg, inputs, "input_ids", prefix, Precision::kFp32);
       EXPECT_LE(MaxAbsDiff(step, full), 1e-4 * std::max(1.0, MaxAbs(full.f)))
           << name << " prefix " << prefix;
+      // Issue 13: the static KV cache (image tokens in its buffers, 2 spare positions masked).
+      const HostTensor fixed = backends::RunPrefillDecode(f, cfg, inputs, "input_ids", prefix,
+                                                          Precision::kFp32, "cpu", kDefaultSeed, 2);
+      EXPECT_LE(MaxAbsDiff(fixed, full), 1e-4 * std::max(1.0, MaxAbs(full.f)))
+          << name << " prefix " << prefix << " (static KV cache)";
     }
   }
 }

@@ -11,6 +11,7 @@
 #include "backends/torch/torch_ops.h"
 #include "backends/torch/torch_quant.h"
 #include "backends/torch/torch_quant_eval.h"
+#include "backends/torch/torch_static_kv.h"
 #include "backends/torch/torch_util.h"
 #include "core/errors.h"
 #include "models/inputs.h"
@@ -40,8 +41,9 @@ class TorchBackend : public Backend {
 
  private:
   models::Inputs MakeInputs();
-  at::Tensor InferenceForward();  // one eager forward; returns the output the step reports
-  std::string SetUpCudaGraph();   // issue 13: the `cuda_graph` detail ("on" / "off: <why>")
+  at::Tensor InferenceForward();    // one eager forward; returns the output the step reports
+  std::string SetUpCudaGraph();     // issue 13: the `cuda_graph` detail ("on" / "off: <why>")
+  std::string CaptureDecodeStep();  // issue 13: "" when the decode step was captured, else why
   void Prefill();
   void LoadQuantized();  // issue 11: quantize per the plan and measure deviation / memory
 
@@ -49,6 +51,10 @@ class TorchBackend : public Backend {
   torch_backend::GpuSettings gpu_;  // issue 13: tf32, cudnn_benchmark, cuda_graph
   torch_backend::CudaGraphStep graph_;
   std::string graph_status_ = "off";
+  torch_backend::StaticKvTorchOps* static_kv_ = nullptr;  // issue 13: ops_ when kv_static=on
+  std::string kv_static_status_;
+  at::Tensor graph_ids_;     // the captured decode step's input ids (rewritten by each replay)
+  int64_t prefill_len_ = 0;  // cache length after the prefill (prompt + image tokens)
 
   LoadRequest req_;
   const models::Family* family_ = nullptr;
@@ -77,6 +83,7 @@ void TorchBackend::Load(const LoadRequest& req) {
   cfg_ = req.config.Fields().empty() ? family_->FindPreset(req.preset).config : req.config;
   device_ = torch_backend::ParseDevice(req.platform);
   gpu_ = torch_backend::ParseGpuSettings(req.options);  // UsageError for a value not on|off
+  torch_backend::ResolveDefaults(gpu_, device_, req.mode == Mode::kDecode);
   torch_backend::ApplyGpuSettings(gpu_, device_);
   graph_.Reset();
   graph_status_ = "off";
@@ -95,13 +102,25 @@ void TorchBackend::Load(const LoadRequest& req) {
   if (quant && training)
     throw UnsupportedError(std::string(ToString(req.precision)) +
                            " training: the libtorch lowering quantizes for inference only");
+  static_kv_ = nullptr;
+  kv_static_status_ =
+      req.mode == Mode::kDecode ? "off" : "n/a (" + std::string(ToString(req.mode)) + ")";
   if (quant) {
     auto q =
         std::make_unique<torch_backend::QuantTorchOps>(device_, req.seed, quant->plan, quant->kv);
     q->set_kv_per_head(quant->kv_per_head);
     ops_ = std::move(q);
-  } else
+    if (req.mode == Mode::kDecode && *gpu_.static_kv)
+      kv_static_status_ = "off (the quantizing lowering keeps its own KV cache)";
+  } else if (req.mode == Mode::kDecode && *gpu_.static_kv) {
+    auto s = std::make_unique<torch_backend::StaticKvTorchOps>(device_, dtype_, req.seed,
+                                                               req.workload.decode_tokens);
+    static_kv_ = s.get();
+    ops_ = std::move(s);
+    kv_static_status_ = "on";
+  } else {
     ops_ = std::make_unique<TorchOps>(device_, dtype_, req.seed, training);
+  }
   for (const auto& [name, host] : models::GenerateInputs(descs_, req.seed))
     ops_->BindInput(name, torch_backend::ToTorch(host).to(device_));
 
@@ -130,6 +149,8 @@ void TorchBackend::Load(const LoadRequest& req) {
   need_prefill_ = true;
   if (req.mode == Mode::kDecode) Prepare();
   if (gpu_.cuda_graph) graph_status_ = SetUpCudaGraph();  // untimed, like the rest of Load
+  if (static_kv_)
+    kv_static_status_ = "on (" + std::to_string(static_kv_->capacity()) + " positions)";
   torch_backend::WaitForDevice(device_);
 }
 
@@ -143,16 +164,45 @@ std::string TorchBackend::SetUpCudaGraph() {
       return "off: training steps (backward + optimizer) are not captured";
     case Mode::kPrefill:
       return "off: prefill rebuilds the KV cache every step (a new DecodeState); not captured";
-    case Mode::kDecode:
-      // models::DecodeState grows K/V by concatenation, so every token has new shapes and new
-      // buffers: a replayed graph would read a stale cache. Static KV buffers are not built yet.
-      return "off: the decode KV cache grows by concatenation each token (no static KV "
-             "buffers), so one captured step cannot be replayed";
+    case Mode::kDecode: {
+      const std::string why = CaptureDecodeStep();
+      if (!why.empty()) std::cerr << "note: CUDA graph not used, eager instead: " << why << "\n";
+      return why.empty() ? "on" : "off: " + why;
+    }
   }
   c10::InferenceMode guard;
   const std::string why = graph_.Capture(device_, [this] { return InferenceForward(); });
   if (!why.empty()) std::cerr << "note: CUDA graph not used, eager instead: " << why << "\n";
   return why.empty() ? "on" : "off: " + why;
+}
+
+// Decode with a static KV cache: one step (forward + greedy next token written back into the
+// step's own input) captured once and replayed for every token; only the device position changes
+// between replays (set outside the graph).
+std::string TorchBackend::CaptureDecodeStep() {
+  if (!static_kv_)
+    return kv_static_status_.rfind("off (", 0) == 0
+               ? "the quantized KV cache grows by concatenation each token (no static buffers)"
+               : "kv_static=off: the KV cache grows by concatenation each token, so one "
+                 "captured step cannot be replayed";
+  if (!state_.cross_k.empty())
+    return "encoder-decoder decode: the cross-attention K/V are rebuilt by every re-prefill";
+  c10::InferenceMode guard;
+  const int64_t start = state_.length;
+  static_kv_->SetPosition(start);
+  graph_ids_ = next_ids_.clone();
+  std::string why = graph_.Capture(device_, [this] {
+    at::Tensor logits =
+        TorchOps::Unwrap(family_->Decode(*ops_, cfg_, TorchOps::Wrap(graph_ids_), state_));
+    graph_ids_.copy_(at::argmax(logits.select(1, -1), -1).unsqueeze(1));
+    return logits;
+  });
+  // The warm-ups, the capture and the test replay wrote keys at `start` and advanced the ids:
+  // start again from a fresh prefill (into the same buffers the graph reads).
+  state_.length = start;
+  Prefill();
+  if (graph_.captured()) graph_ids_.copy_(next_ids_);
+  return why;
 }
 
 at::Tensor TorchBackend::InferenceForward() {
@@ -202,17 +252,21 @@ void TorchBackend::LoadQuantized() {
 void TorchBackend::Prefill() {
   c10::InferenceMode guard;
   state_ = models::DecodeState{};
+  if (static_kv_) static_kv_->SetPosition(0);
   auto in = MakeInputs();
   last_ = TorchOps::Unwrap(family_->Prefill(*ops_, cfg_, in, state_));
   next_ids_ = at::argmax(last_.select(1, -1), -1).unsqueeze(1);
+  prefill_len_ = state_.length;
 }
 
 void TorchBackend::Prepare() {
   // Decode: (re)fill the KV cache outside the timed step when it is empty or full.
   if (req_.mode != Mode::kDecode) return;
   const auto& w = req_.workload;
-  if (need_prefill_ || state_.length >= w.seq_len + w.decode_tokens) {
+  // Full after decode_tokens steps past the prefill (whose length includes image tokens).
+  if (need_prefill_ || state_.length >= prefill_len_ + w.decode_tokens) {
     Prefill();
+    if (graph_.captured()) graph_ids_.copy_(next_ids_);
     need_prefill_ = false;
     torch_backend::WaitForDevice(device_);
   }
@@ -240,6 +294,12 @@ void TorchBackend::Step() {
     case Mode::kDecode: {
       Prepare();  // no-op when the harness already called it (then it stays untimed)
       c10::InferenceMode guard;
+      if (static_kv_) static_kv_->SetPosition(state_.length);
+      if (graph_.captured()) {  // the graph also writes the next token into its input
+        last_ = graph_.Replay();
+        state_.length += 1;
+        break;
+      }
       last_ = TorchOps::Unwrap(family_->Decode(*ops_, cfg_, TorchOps::Wrap(next_ids_), state_));
       next_ids_ = at::argmax(last_.select(1, -1), -1).unsqueeze(1);
       break;
@@ -292,6 +352,7 @@ RuntimeFacts TorchBackend::Facts() const {
   if (auto it = req_.options.find("lr"); it != req_.options.end()) f.details["lr"] = it->second;
   for (auto& [k, v] : torch_backend::GpuSettingsDetails(device_)) f.details[k] = v;  // issue 13
   f.details["cuda_graph"] = graph_status_;
+  f.details["kv_static"] = kv_static_status_;
   f.result_fields = quant_eval_.fields;  // issue 11
   for (const auto& [k, v] : quant_eval_.details) f.details[k] = v;
   if (ops_ && !f.result_fields.count("weight_bytes")) {

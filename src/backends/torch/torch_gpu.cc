@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "backends/torch/sdpa_compat.h"
 #include "core/errors.h"
 
 #ifdef ACCELBENCH_TORCH_CUDA
@@ -47,7 +48,14 @@ GpuSettings ParseGpuSettings(const std::map<std::string, std::string>& options) 
   s.tf32 = OnOff(options, "tf32", false);
   s.cudnn_benchmark = OnOff(options, "cudnn_benchmark", true);
   s.cuda_graph = OnOff(options, "cuda_graph", false);
+  if (options.count("sdpa_cudnn")) s.sdpa_cudnn = OnOff(options, "sdpa_cudnn", true);
+  if (options.count("kv_static")) s.static_kv = OnOff(options, "kv_static", false);
   return s;
+}
+
+void ResolveDefaults(GpuSettings& s, c10::Device device, bool decode) {
+  if (!s.sdpa_cudnn) s.sdpa_cudnn = !decode;
+  if (!s.static_kv) s.static_kv = device.is_cuda();
 }
 
 void ApplyGpuSettings(const GpuSettings& s, c10::Device device) {
@@ -57,14 +65,15 @@ void ApplyGpuSettings(const GpuSettings& s, c10::Device device) {
   ctx.setAllowTF32CuBLAS(s.tf32);
   ctx.setAllowTF32CuDNN(s.tf32);  // libtorch's own default is on: set it either way
   ctx.setBenchmarkCuDNN(s.cudnn_benchmark);
+  sdpa::SetCudnnAllowed(s.sdpa_cudnn.value_or(true));  // false: this libtorch has no switch
 }
 
 std::map<std::string, std::string> GpuSettingsDetails(c10::Device device) {
   std::map<std::string, std::string> d;
   if (!device.is_cuda()) {
     const std::string na = "n/a (" + device.str() + ")";
-    for (const char* k : {"tf32_matmul", "tf32_cudnn", "cudnn_benchmark", "cuda_alloc_conf",
-                          "cuda_runtime", "cudnn_version"})
+    for (const char* k : {"tf32_matmul", "tf32_cudnn", "cudnn_benchmark", "sdpa_cudnn",
+                          "cuda_alloc_conf", "cuda_runtime", "cudnn_version"})
       d[k] = na;
     return d;
   }
@@ -76,6 +85,8 @@ std::map<std::string, std::string> GpuSettingsDetails(c10::Device device) {
     d["tf32_matmul"] = d["tf32_cudnn"] = "unknown: " + FirstLine(e.what());
   }
   d["cudnn_benchmark"] = OnOffText(ctx.benchmarkCuDNN());
+  const auto cudnn_sdpa = sdpa::CudnnAllowed();
+  d["sdpa_cudnn"] = cudnn_sdpa ? OnOffText(*cudnn_sdpa) : "unknown (no switch in this libtorch)";
   const char* conf = std::getenv("PYTORCH_CUDA_ALLOC_CONF");
   if (!conf || !*conf) conf = std::getenv("PYTORCH_ALLOC_CONF");  // PyTorch >= 2.6 spelling
   d["cuda_alloc_conf"] = conf && *conf ? conf : "default";

@@ -8,29 +8,39 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace accelbench::backends::torch_backend {
 
 // The backend options `tf32=on|off` (default off: precision fp32 means fp32 on Ampere+ too),
-// `cudnn_benchmark=on|off` (default on; meaningful on CUDA only) and `cuda_graph=on|off`
-// (default off).
+// `cudnn_benchmark=on|off` (default on; meaningful on CUDA only), `cuda_graph=on|off` (default
+// off), `sdpa_cudnn=on|off` (cuDNN attention allowed; default: off in decode mode, where the key
+// length changes every token and cuDNN builds an execution plan per length, libtorch's own
+// default (on) otherwise) and `kv_static=on|off` (decode: a preallocated KV cache,
+// torch_static_kv.h, or one growing by concatenation; default on for CUDA, off elsewhere).
 struct GpuSettings {
   bool tf32 = false;
   bool cudnn_benchmark = true;
   bool cuda_graph = false;
+  std::optional<bool> sdpa_cudnn;  // unset: the default above, resolved by ResolveDefaults
+  std::optional<bool> static_kv;   // unset: the default above, resolved by ResolveDefaults
 };
 
-// Parses the three options from the backend options (others are ignored). Throws UsageError
-// ("<key> must be on or off, got '<value>'") for any other value.
+// Parses the options from the backend options (others are ignored). Throws UsageError
+// ("<key> must be on or off, got '<value>'") for another value.
 GpuSettings ParseGpuSettings(const std::map<std::string, std::string>& options);
 
+// Fills the unset defaults for `device` and whether the run decodes.
+void ResolveDefaults(GpuSettings& s, c10::Device device, bool decode);
+
 // Applies the settings to the process-wide ATen context when `device` is CUDA (the worker runs
-// one configuration at a time); a no-op on other devices.
+// one configuration at a time); a no-op on other devices. Call ResolveDefaults first.
 void ApplyGpuSettings(const GpuSettings& s, c10::Device device);
 
 // What is in effect, read back from ATen, keyed for RuntimeFacts::details: tf32_matmul,
-// tf32_cudnn, cudnn_benchmark, cuda_alloc_conf, cuda_runtime, cudnn_version, gpu. Values are
+// tf32_cudnn, cudnn_benchmark, sdpa_cudnn, cuda_alloc_conf, cuda_runtime, cudnn_version, gpu.
+// sdpa_cudnn is "unknown (no switch in this libtorch)" where libtorch has none. Values are
 // "n/a (cpu)" (or the device type) where a setting means nothing on that device.
 std::map<std::string, std::string> GpuSettingsDetails(c10::Device device);
 

@@ -7,6 +7,7 @@
 #include <limits>
 #include <sstream>
 
+#include "backends/torch/sdpa_compat.h"
 #include "core/errors.h"
 #include "models/weights.h"
 
@@ -200,21 +201,26 @@ Tensor TorchOps::Softmax(const Tensor& x, int64_t axis) {
   return Wrap(at::softmax(t, axis, at::kFloat).to(t.scalar_type()));
 }
 
+std::string TorchOps::attention_path() const {
+  if (attention_path_.empty() || attention_kernels_.empty()) return attention_path_;
+  std::string out = attention_path_ + " (";
+  for (const auto& k : attention_kernels_) out += (out.back() == '(' ? "" : ", ") + k;
+  return out + ")";
+}
+
 Tensor TorchOps::Attention(const Tensor& qt, const Tensor& kt, const Tensor& vt,
                            const models::AttentionOptions& opt) {
   const at::Tensor& q = Unwrap(qt);
-  at::Tensor k = Unwrap(kt), v = Unwrap(vt);
-  const int64_t heads = q.size(1), kv_heads = k.size(1);
-  if (kv_heads != heads) {  // grouped-query: as HF repeat_kv
-    k = k.repeat_interleave(heads / kv_heads, 1);
-    v = v.repeat_interleave(heads / kv_heads, 1);
-  }
+  const at::Tensor& k = Unwrap(kt);
   const int64_t sq = q.size(2), sk = k.size(2);
   const double scale = opt.scale ? *opt.scale : 1.0 / std::sqrt(static_cast<double>(q.size(3)));
+  at::Tensor bias = opt.bias ? Unwrap(opt.bias) : at::Tensor();
+  const bool causal_needed = opt.causal && sq > 1;
+  // Sq == Sk causal without padding or bias: the kernels' own causal path, no mask.
+  const bool plain_causal = causal_needed && sq == sk && !opt.key_padding_mask && !bias.defined();
   // Boolean "may attend" mask [B|1, 1, Sq, Sk], built only when needed.
   c10::optional<at::Tensor> allowed;
-  const bool causal_needed = opt.causal && sq > 1;
-  if (causal_needed) {
+  if (causal_needed && !plain_causal) {
     auto bo = at::TensorOptions().device(q.device()).dtype(at::kLong);
     at::Tensor i = at::arange(sq, bo).unsqueeze(1) + (sk - sq);
     at::Tensor j = at::arange(sk, bo).unsqueeze(0);
@@ -224,42 +230,68 @@ Tensor TorchOps::Attention(const Tensor& qt, const Tensor& kt, const Tensor& vt,
     at::Tensor pad = Unwrap(opt.key_padding_mask).ne(0).unsqueeze(1).unsqueeze(1);
     allowed = allowed ? at::logical_and(*allowed, pad) : pad;
   }
-  at::Tensor bias = opt.bias ? Unwrap(opt.bias) : at::Tensor();
+  return Wrap(AttentionKernel(q, k, Unwrap(vt), allowed, bias, plain_causal, scale));
+}
+
+at::Tensor TorchOps::AttentionKernel(const at::Tensor& q, at::Tensor k, at::Tensor v,
+                                     const c10::optional<at::Tensor>& allowed,
+                                     const at::Tensor& bias, bool plain_causal, double scale) {
+  const int64_t heads = q.size(1), kv_heads = k.size(1);
+  if (kv_heads != heads) {  // grouped-query: as HF repeat_kv
+    k = k.repeat_interleave(heads / kv_heads, 1);
+    v = v.repeat_interleave(heads / kv_heads, 1);
+  }
   if (kHaveSdpa) {
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
     attention_path_ = "sdpa";
-    const bool plain_causal = causal_needed && sq == sk && !opt.key_padding_mask && !bias.defined();
     c10::optional<at::Tensor> mask;
     if (bias.defined()) {
       at::Tensor m = bias.to(q.scalar_type());
       if (allowed)
         m = m.masked_fill(allowed->logical_not(), -std::numeric_limits<float>::infinity());
       mask = m;
-    } else if (allowed && !plain_causal) {
+    } else if (allowed) {
       mask = *allowed;
     }
-    return Wrap(at::scaled_dot_product_attention(q, k, v, mask, 0.0, plain_causal, scale));
+    // Which fused kernel libtorch picks (host-only), recorded for the first calls of a run.
+    if (kernel_checks_ < 256) {
+      ++kernel_checks_;
+      if (auto kernel = sdpa::KernelFor(q, k, v, mask, plain_causal, scale))
+        attention_kernels_.insert(*kernel);
+    }
+    return at::scaled_dot_product_attention(q, k, v, mask, 0.0, plain_causal, scale);
 #endif
   }
   attention_path_ = "explicit";
   at::Tensor scores = at::matmul(q, k.transpose(-2, -1)).to(at::kFloat) * scale;
   if (bias.defined()) scores = scores + bias.to(at::kFloat);
+  if (plain_causal) {
+    auto bo = at::TensorOptions().device(q.device()).dtype(at::kLong);
+    const int64_t sq = q.size(2), sk = k.size(2);
+    at::Tensor i = at::arange(sq, bo).unsqueeze(1) + (sk - sq);
+    scores = scores.masked_fill(at::arange(sk, bo).unsqueeze(0).gt(i),
+                                std::numeric_limits<float>::lowest());
+  }
   if (allowed)
     scores = scores.masked_fill(allowed->logical_not(), std::numeric_limits<float>::lowest());
   at::Tensor probs = at::softmax(scores, -1).to(q.scalar_type());
-  return Wrap(at::matmul(probs, v));
+  return at::matmul(probs, v);
 }
 
 Tensor TorchOps::Rotary(const Tensor& x, int64_t offset, float theta) {
   const at::Tensor& t = Unwrap(x);
-  const int64_t s = t.size(2), d = t.size(3);
+  auto fo = at::TensorOptions().device(t.device()).dtype(at::kFloat);
+  return Wrap(ApplyRotary(t, at::arange(offset, offset + t.size(2), fo), theta));
+}
+
+at::Tensor TorchOps::ApplyRotary(const at::Tensor& t, const at::Tensor& pos, float theta) {
+  const int64_t d = t.size(3);
   auto fo = at::TensorOptions().device(t.device()).dtype(at::kFloat);
   at::Tensor inv_freq = 1.0 / at::pow(static_cast<double>(theta), at::arange(0, d, 2, fo) / d);
-  at::Tensor pos = at::arange(offset, offset + s, fo);
   at::Tensor freqs = at::outer(pos, inv_freq);
   at::Tensor emb = at::cat({freqs, freqs}, -1);
   at::Tensor cos = emb.cos().to(t.scalar_type()), sin = emb.sin().to(t.scalar_type());
-  return Wrap(t * cos + RotateHalf(t) * sin);
+  return t * cos + RotateHalf(t) * sin;
 }
 
 Tensor TorchOps::Positions(const Tensor& x, int64_t axis, int64_t offset) {

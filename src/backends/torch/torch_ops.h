@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,13 +31,16 @@ class TorchOps : public models::Ops {
   // Creates a parameter now (used to materialise all weights at load time, outside timing).
   void Preload(const std::string& name, const std::vector<int64_t>& shape, models::WeightInit init);
   std::vector<at::Tensor> Parameters() const;
-  // Issue 11 (torch_quant.h): the parameters by name, and swapping a parameter's tensor (same shape).
+  // Issue 11 (torch_quant.h): the parameters by name, and swapping a parameter's tensor (same
+  // shape).
   const std::map<std::string, at::Tensor>& params() const { return params_; }
   void ReplaceParam(const std::string& name, at::Tensor t) { params_[name] = std::move(t); }
   const std::map<std::string, at::Tensor>& outputs() const { return outputs_; }
   void ClearOutputs() { outputs_.clear(); }
-  // "sdpa" (at::scaled_dot_product_attention), "explicit" (matmul/softmax) or "" before any call.
-  const std::string& attention_path() const { return attention_path_; }
+  // "sdpa" (at::scaled_dot_product_attention), "explicit" (matmul/softmax) or "" before any call;
+  // issue 13: "sdpa (flash)" / "sdpa (cudnn, flash)" with the kernels libtorch picked, where this
+  // libtorch tells (sdpa_compat.h).
+  std::string attention_path() const;
   c10::Device device() const { return device_; }
   c10::ScalarType dtype() const { return dtype_; }
 
@@ -108,6 +112,16 @@ class TorchOps : public models::Ops {
   models::Tensor CrossEntropy(const models::Tensor& logits, const models::Tensor& labels) override;
   models::Tensor MeanSquaredError(const models::Tensor& a, const models::Tensor& b) override;
 
+ protected:
+  // Rotary embedding of t [B, H, S, D] at the float positions `pos` [S] (HF rotate_half form).
+  static at::Tensor ApplyRotary(const at::Tensor& t, const at::Tensor& pos, float theta);
+  // The attention kernel call: q [B, H, Sq, D], k/v [B, Hkv, Sk, D] (grouped-query heads are
+  // repeated here); `allowed` a boolean "may attend" mask broadcastable to [B, H, Sq, Sk] (none:
+  // everything), `bias` additive (undefined: none), `plain_causal` Sq == Sk causal without a mask.
+  at::Tensor AttentionKernel(const at::Tensor& q, at::Tensor k, at::Tensor v,
+                             const c10::optional<at::Tensor>& allowed, const at::Tensor& bias,
+                             bool plain_causal, double scale);
+
  private:
   c10::Device device_;
   c10::ScalarType dtype_;
@@ -118,6 +132,8 @@ class TorchOps : public models::Ops {
   std::map<std::string, at::Tensor> inputs_;
   std::map<std::string, at::Tensor> outputs_;
   std::string attention_path_;
+  std::set<std::string> attention_kernels_;
+  int kernel_checks_ = 0;
 };
 
 // Runs each facade op once on tiny tensors in `dtype` on `device`; returns "" when all work, else

@@ -484,7 +484,8 @@ void AppendOne(Tensor& stored, Tensor& x, KvPrecision p, bool per_head, at::Scal
 
 }  // namespace
 
-bool QuantTorchOps::AppendKv(Tensor& stored_k, Tensor& stored_v, Tensor& k, Tensor& v) {
+bool QuantTorchOps::AppendKv(size_t /*layer*/, Tensor& stored_k, Tensor& stored_v, Tensor& k,
+                             Tensor& v) {
   if (kv_ == KvPrecision::kCompute) return false;
   if (kv_ == KvPrecision::kInt4 && Unwrap(k).size(-1) % 2 != 0)
     throw UnsupportedError("int4 KV cache needs an even head size, got " +

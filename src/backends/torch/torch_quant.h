@@ -75,7 +75,7 @@ class QuantTorchOps : public TorchOps, public models::blocks::KvCacheStore {
   models::Tensor Linear(const models::Tensor& x, const models::Tensor& w,
                         const models::Tensor& b) override;
   models::Tensor Embedding(const models::Tensor& table, const models::Tensor& ids) override;
-  bool AppendKv(models::Tensor& stored_k, models::Tensor& stored_v, models::Tensor& k,
+  bool AppendKv(size_t layer, models::Tensor& stored_k, models::Tensor& stored_v, models::Tensor& k,
                 models::Tensor& v) override;
 
  private:

@@ -6,7 +6,7 @@ void AppendToCache(Ops& ops, DecodeState& st, size_t layer, Tensor& k, Tensor& v
   if (st.k.size() <= layer) st.k.resize(layer + 1);
   if (st.v.size() <= layer) st.v.resize(layer + 1);
   if (auto* store = dynamic_cast<KvCacheStore*>(&ops);
-      store && store->AppendKv(st.k[layer], st.v[layer], k, v))
+      store && store->AppendKv(layer, st.k[layer], st.v[layer], k, v))
     return;
   if (st.k[layer]) {
     k = ops.Concat({st.k[layer], k}, 2);

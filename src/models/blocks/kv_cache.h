@@ -15,9 +15,11 @@ namespace accelbench::models::blocks {
 class KvCacheStore {
  public:
   virtual ~KvCacheStore() = default;
-  // Appends k, v [B, Hkv, S, D] to the stored entries (empty on first use), replaces k, v by the
-  // full keys/values in the compute precision and returns true; false = not handled (plain cache).
-  virtual bool AppendKv(Tensor& stored_k, Tensor& stored_v, Tensor& k, Tensor& v) = 0;
+  // Appends k, v [B, Hkv, S, D] of decoder layer `layer` to the stored entries (empty on first
+  // use), replaces k, v by the keys/values attention must read (in the compute precision) and
+  // returns true; false = not handled (plain cache). Issue 13: the libtorch static cache
+  // (backends/torch/torch_static_kv.h) keeps one preallocated buffer per layer.
+  virtual bool AppendKv(size_t layer, Tensor& stored_k, Tensor& stored_v, Tensor& k, Tensor& v) = 0;
 };
 
 // Appends this step's keys/values [B, Hkv, S, D] to layer `layer`'s self-attention cache in `st`
