@@ -247,7 +247,12 @@ for name, part in (("decode, graph off", dec), ("decode, graph on", dec_on)):
         det = a[3]
         print(f"{name}: kv_static={det.get('kv_static', '-')}, sdpa_cudnn="
               f"{det.get('sdpa_cudnn', '-')}, attention={det.get('attention', '-')}, "
-              f"cuda_graph={det.get('cuda_graph', '-')}")
+              f"cuda_graph={det.get('cuda_graph', '-')}, "
+              f"cuda_graph_check={det.get('cuda_graph_check', '-')}")
+checks = [(k, a[3].get("cuda_graph_check")) for k, a in sorted(on.items()) if a[3].get("cuda_graph_check")]
+if checks:
+    print("graph replay vs eager (inference, checked at load): " +
+          "; ".join(f"{k[0]} {k[1]} b{k[2]}: {c.split(' = ')[-1]}" for k, c in checks))
 print("ratio = HF median latency / accelbench median latency = accelbench throughput / HF "
       "throughput at the same batch (decode: tokens/s per token step).")
 EOF

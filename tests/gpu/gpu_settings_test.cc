@@ -167,6 +167,26 @@ TEST(GpuSettings, CudaGraphOnCpuIsRecordedOffAndRunsEagerWithTheSameOutput) {
   EXPECT_EQ(graphed->LastOutput(), eager->LastOutput());  // same seed, same eager path
 }
 
+// A captured graph is kept only if its replay reproduces the eager step (checked at Load on
+// CUDA); the comparison itself runs on any tensors.
+TEST(GpuSettings, ReplayCheckAcceptsRoundingAndRejectsAStaleResult) {
+  using backends::torch_backend::CompareReplay;
+  const at::Tensor eager = at::arange(12, at::kFloat).reshape({3, 4}) - 5;  // max |x| = 6
+  std::string check;
+  EXPECT_EQ(CompareReplay(eager, eager.clone(), check), "");
+  EXPECT_EQ(check, "max |replay - eager| = 0 (tolerance 0.006)");
+  EXPECT_EQ(CompareReplay(eager, eager + 1e-4, check), "") << check;
+  const std::string why = CompareReplay(eager, eager + 0.5, check);
+  EXPECT_EQ(why, "replay differs from eager: max |replay - eager| = 0.5 (tolerance 0.006)");
+  const at::Tensor half = eager.to(at::kHalf);
+  EXPECT_EQ(CompareReplay(half, half + 0.1, check), "") << "fp16: 2e-2 relative: " << check;
+  EXPECT_NE(CompareReplay(half, half + 0.2, check), "") << check;
+  at::Tensor nan = eager.clone();
+  nan[0][0] = std::nanf("");
+  EXPECT_NE(CompareReplay(eager, nan, check), "") << "NaN never passes";
+  EXPECT_NE(CompareReplay(eager, eager.reshape({4, 3}), check), "");
+}
+
 TEST(GpuSettings, CaptureOffCudaNeverCallsTheForward) {
   CudaGraphStep g;
   bool called = false;
@@ -202,6 +222,7 @@ TEST(GpuSettingsCuda, GraphReplayMatchesEagerAndSettingsAreRecorded) {
     graphed->Load(Request(family, "cuda", {{"cuda_graph", "on"}}));
     const auto d = graphed->Facts().details;
     EXPECT_EQ(d.at("cuda_graph"), "on") << family;
+    EXPECT_EQ(d.at("cuda_graph_check").rfind("max |replay - eager| = ", 0), 0u) << family;
     EXPECT_EQ(d.at("tf32_matmul"), "off") << family;
     EXPECT_EQ(d.at("cudnn_benchmark"), "on") << family;
     EXPECT_NE(d.at("cuda_runtime"), "n/a (cpu)") << family;
@@ -223,6 +244,7 @@ TEST(GpuSettingsCuda, DecodeGraphReplaysTheEagerStaticSteps) {
   graphed->Load(Request("llama", "cuda", {{"cuda_graph", "on"}, {"tf32", "on"}}, Mode::kDecode));
   const auto d = graphed->Facts().details;
   EXPECT_EQ(d.at("cuda_graph"), "on");
+  EXPECT_EQ(d.at("cuda_graph_check").rfind("max |replay - eager| = ", 0), 0u);
   EXPECT_EQ(d.at("kv_static").rfind("on (", 0), 0u) << d.at("kv_static");
   EXPECT_EQ(d.at("sdpa_cudnn").rfind("o", 0), 0u) << d.at("sdpa_cudnn");
   for (int step = 0; step < 10; ++step) {  // across two refills

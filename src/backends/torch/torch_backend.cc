@@ -51,6 +51,7 @@ class TorchBackend : public Backend {
   torch_backend::GpuSettings gpu_;  // issue 13: tf32, cudnn_benchmark, cuda_graph
   torch_backend::CudaGraphStep graph_;
   std::string graph_status_ = "off";
+  std::string graph_check_;  // issue 13: replay vs eager of the captured step ("" if none)
   torch_backend::StaticKvTorchOps* static_kv_ = nullptr;  // issue 13: ops_ when kv_static=on
   std::string kv_static_status_;
   at::Tensor graph_ids_;     // the captured decode step's input ids (rewritten by each replay)
@@ -87,6 +88,7 @@ void TorchBackend::Load(const LoadRequest& req) {
   torch_backend::ApplyGpuSettings(gpu_, device_);
   graph_.Reset();
   graph_status_ = "off";
+  graph_check_.clear();
   auto quant = torch_backend::QuantRequest(req);  // issue 11: int8/int4 weights, KV precision
   dtype_ = quant ? at::kFloat : torch_backend::ResolveDtype(req.precision, device_);
   const bool generative_mode = req.mode == Mode::kPrefill || req.mode == Mode::kDecode;
@@ -171,7 +173,13 @@ std::string TorchBackend::SetUpCudaGraph() {
     }
   }
   c10::InferenceMode guard;
-  const std::string why = graph_.Capture(device_, [this] { return InferenceForward(); });
+  std::string why = graph_.Capture(device_, [this] { return InferenceForward(); });
+  if (why.empty()) {  // the replay must reproduce an eager forward of the same inputs
+    const at::Tensor eager = InferenceForward().clone();
+    const at::Tensor replay = graph_.Replay().clone();
+    why = torch_backend::CompareReplay(eager, replay, graph_check_);
+    if (!why.empty()) graph_.Reset();
+  }
   if (!why.empty()) std::cerr << "note: CUDA graph not used, eager instead: " << why << "\n";
   return why.empty() ? "on" : "off: " + why;
 }
@@ -199,6 +207,20 @@ std::string TorchBackend::CaptureDecodeStep() {
   });
   // The warm-ups, the capture and the test replay wrote keys at `start` and advanced the ids:
   // start again from a fresh prefill (into the same buffers the graph reads).
+  state_.length = start;
+  Prefill();
+  if (!graph_.captured()) return why;
+  // The replay must reproduce an eager step from the same state (same position, same token).
+  const at::Tensor ids = next_ids_.clone();
+  static_kv_->SetPosition(start);
+  const at::Tensor eager =
+      TorchOps::Unwrap(family_->Decode(*ops_, cfg_, TorchOps::Wrap(ids), state_)).clone();
+  state_.length = start;
+  graph_ids_.copy_(ids);
+  static_kv_->SetPosition(start);
+  const at::Tensor replay = graph_.Replay().clone();
+  why = torch_backend::CompareReplay(eager, replay, graph_check_);
+  if (!why.empty()) graph_.Reset();
   state_.length = start;
   Prefill();
   if (graph_.captured()) graph_ids_.copy_(next_ids_);
@@ -352,6 +374,7 @@ RuntimeFacts TorchBackend::Facts() const {
   if (auto it = req_.options.find("lr"); it != req_.options.end()) f.details["lr"] = it->second;
   for (auto& [k, v] : torch_backend::GpuSettingsDetails(device_)) f.details[k] = v;  // issue 13
   f.details["cuda_graph"] = graph_status_;
+  if (!graph_check_.empty()) f.details["cuda_graph_check"] = graph_check_;
   f.details["kv_static"] = kv_static_status_;
   f.result_fields = quant_eval_.fields;  // issue 11
   for (const auto& [k, v] : quant_eval_.details) f.details[k] = v;

@@ -2,7 +2,9 @@
 
 #include <ATen/detail/CUDAHooksInterface.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <sstream>
 
 #include "backends/torch/sdpa_compat.h"
 #include "core/errors.h"
@@ -117,6 +119,25 @@ std::map<std::string, std::string> GpuSettingsDetails(c10::Device device) {
 }
 
 // ---- CUDA graphs ----------------------------------------------------------------------------
+
+std::string CompareReplay(const at::Tensor& eager, const at::Tensor& replay, std::string& check) {
+  if (!eager.defined() || !replay.defined() || eager.sizes() != replay.sizes()) {
+    check = "not comparable (different shapes)";
+    return "replay differs from eager: " + check;
+  }
+  const at::Tensor e = eager.detach().to(at::kCPU, at::kDouble);
+  const at::Tensor r = replay.detach().to(at::kCPU, at::kDouble);
+  const double diff = (e - r).abs().max().item<double>();
+  const double scale = std::max(1.0, e.abs().max().item<double>());
+  const double tol =
+      (eager.scalar_type() == at::kFloat || eager.scalar_type() == at::kDouble) ? 1e-3 : 2e-2;
+  std::ostringstream o;
+  o.precision(3);
+  o << "max |replay - eager| = " << diff << " (tolerance " << tol * scale << ")";
+  check = o.str();
+  if (!(diff <= tol * scale)) return "replay differs from eager: " + check;  // NaN fails too
+  return "";
+}
 
 struct CudaGraphStep::Impl {
 #ifdef ACCELBENCH_TORCH_CUDA

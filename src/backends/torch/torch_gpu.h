@@ -44,6 +44,14 @@ void ApplyGpuSettings(const GpuSettings& s, c10::Device device);
 // "n/a (cpu)" (or the device type) where a setting means nothing on that device.
 std::map<std::string, std::string> GpuSettingsDetails(c10::Device device);
 
+// Issue 13: a captured graph is used only if its replay reproduces the eager step. Compares the
+// two outputs of the same step (any device, any dtype): max |replay - eager| against
+// tolerance * max(1, max |eager|), with tolerance 1e-3 in fp32 and 2e-2 in fp16/bf16 (the
+// replay may round differently; a stale buffer or position is off by far more). Sets `check`
+// to "max |replay - eager| = <d> (tolerance <t>)" and returns "" when within, else the reason
+// ("replay differs from eager: ...").
+std::string CompareReplay(const at::Tensor& eager, const at::Tensor& replay, std::string& check);
+
 // One inference forward captured into an at::cuda::CUDAGraph and replayed. The forward must
 // read only tensors whose storage outlives the graph (bound inputs, cached parameters) and be
 // shape-static; its output tensor is static too (rewritten by every replay).
