@@ -281,17 +281,34 @@ at::Tensor TorchOps::AttentionKernel(const at::Tensor& q, at::Tensor k, at::Tens
 Tensor TorchOps::Rotary(const Tensor& x, int64_t offset, float theta) {
   const at::Tensor& t = Unwrap(x);
   auto fo = at::TensorOptions().device(t.device()).dtype(at::kFloat);
-  return Wrap(ApplyRotary(t, at::arange(offset, offset + t.size(2), fo), theta));
+  return Wrap(ApplyRotary(t, RotaryTables(t, offset, theta, [&] {
+                            return at::arange(offset, offset + t.size(2), fo);
+                          })));
 }
 
-at::Tensor TorchOps::ApplyRotary(const at::Tensor& t, const at::Tensor& pos, float theta) {
+at::Tensor TorchOps::ApplyRotary(const at::Tensor& t,
+                                 const std::pair<at::Tensor, at::Tensor>& cos_sin) {
+  return t * cos_sin.first + RotateHalf(t) * cos_sin.second;
+}
+
+const std::pair<at::Tensor, at::Tensor>& TorchOps::RotaryTables(
+    const at::Tensor& t, int64_t first, float theta, const std::function<at::Tensor()>& positions) {
+  const RotaryKey key{first,
+                      t.size(2),
+                      t.size(3),
+                      theta,
+                      t.scalar_type(),
+                      t.device(),
+                      c10::InferenceMode::is_enabled()};
+  if (rotary_key_ && *rotary_key_ == key) return rotary_tables_;
   const int64_t d = t.size(3);
   auto fo = at::TensorOptions().device(t.device()).dtype(at::kFloat);
   at::Tensor inv_freq = 1.0 / at::pow(static_cast<double>(theta), at::arange(0, d, 2, fo) / d);
-  at::Tensor freqs = at::outer(pos, inv_freq);
+  at::Tensor freqs = at::outer(positions(), inv_freq);
   at::Tensor emb = at::cat({freqs, freqs}, -1);
-  at::Tensor cos = emb.cos().to(t.scalar_type()), sin = emb.sin().to(t.scalar_type());
-  return t * cos + RotateHalf(t) * sin;
+  rotary_tables_ = {emb.cos().to(t.scalar_type()), emb.sin().to(t.scalar_type())};
+  rotary_key_ = key;
+  return rotary_tables_;
 }
 
 Tensor TorchOps::Positions(const Tensor& x, int64_t axis, int64_t offset) {

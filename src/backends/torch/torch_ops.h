@@ -5,9 +5,12 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/ops.h"
@@ -42,6 +45,8 @@ class TorchOps : public models::Ops {
   // libtorch tells (sdpa_compat.h).
   std::string attention_path() const;
   c10::Device device() const { return device_; }
+  // Drops the cached rotary tables (RotaryTables); host-only.
+  void ForgetRotaryTables() { rotary_key_.reset(); }
   c10::ScalarType dtype() const { return dtype_; }
 
   models::Tensor Input(const std::string& name, models::DType dtype,
@@ -113,8 +118,17 @@ class TorchOps : public models::Ops {
   models::Tensor MeanSquaredError(const models::Tensor& a, const models::Tensor& b) override;
 
  protected:
-  // Rotary embedding of t [B, H, S, D] at the float positions `pos` [S] (HF rotate_half form).
-  static at::Tensor ApplyRotary(const at::Tensor& t, const at::Tensor& pos, float theta);
+  // Issue 13: the rotary cos/sin tables [S, D] of t [B, H, S, D] for positions first..first+S-1,
+  // computed once and reused while the same positions, sizes, theta and dtype come back (q and
+  // k of every layer of one forward: 2 x layers fewer table builds per step). `positions` makes
+  // the float positions [S] on a miss. A CUDA graph capture must start with ForgetRotaryTables()
+  // so that the graph computes its own tables instead of reading a cached tensor.
+  const std::pair<at::Tensor, at::Tensor>& RotaryTables(
+      const at::Tensor& t, int64_t first, float theta,
+      const std::function<at::Tensor()>& positions);
+  // t * cos + rotate_half(t) * sin (Hugging Face's apply_rotary_pos_emb).
+  static at::Tensor ApplyRotary(const at::Tensor& t,
+                                const std::pair<at::Tensor, at::Tensor>& cos_sin);
   // The attention kernel call: q [B, H, Sq, D], k/v [B, Hkv, Sk, D] (grouped-query heads are
   // repeated here); `allowed` a boolean "may attend" mask broadcastable to [B, H, Sq, Sk] (none:
   // everything), `bias` additive (undefined: none), `plain_causal` Sq == Sk causal without a mask.
@@ -133,6 +147,16 @@ class TorchOps : public models::Ops {
   std::map<std::string, at::Tensor> outputs_;
   std::string attention_path_;
   std::set<std::string> attention_kernels_;
+  struct RotaryKey {
+    int64_t first, s, d;
+    float theta;
+    c10::ScalarType dtype;
+    c10::Device device;
+    bool inference;
+    bool operator==(const RotaryKey&) const = default;
+  };
+  std::optional<RotaryKey> rotary_key_;
+  std::pair<at::Tensor, at::Tensor> rotary_tables_;
   int kernel_checks_ = 0;
 };
 

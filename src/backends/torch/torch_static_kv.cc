@@ -34,6 +34,7 @@ void StaticKvTorchOps::SetPosition(int64_t position) {
                        " outside the cache (capacity " + std::to_string(capacity_) + ")");
   position_ = position;
   pos_.fill_(position);
+  ForgetRotaryTables();
 }
 
 int64_t StaticKvTorchOps::CacheBytes() const {
@@ -123,7 +124,10 @@ Tensor StaticKvTorchOps::Attention(const Tensor& q, const Tensor& k, const Tenso
 
 Tensor StaticKvTorchOps::Rotary(const Tensor& x, int64_t /*offset*/, float theta) {
   const at::Tensor& t = Unwrap(x);
-  return Wrap(ApplyRotary(t, (pos_ + at::arange(t.size(2), pos_.options())).to(at::kFloat), theta));
+  // Keyed on the host position (SetPosition forgets the tables); built from the device one.
+  return Wrap(ApplyRotary(t, RotaryTables(t, position_, theta, [&] {
+                            return (pos_ + at::arange(t.size(2), pos_.options())).to(at::kFloat);
+                          })));
 }
 
 Tensor StaticKvTorchOps::Positions(const Tensor& x, int64_t axis, int64_t /*offset*/) {
