@@ -174,7 +174,7 @@ std::string TorchBackend::SetUpCudaGraph() {
   }
   c10::InferenceMode guard;
   std::string why = graph_.Capture(device_, [this] {
-    ops_->ForgetRotaryTables();  // the graph computes its own tables (torch_ops.h)
+    ops_->ForgetStepCache();  // the graph computes its own tables (torch_ops.h)
     return InferenceForward();
   });
   if (why.empty()) {  // the replay must reproduce an eager forward of the same inputs
@@ -203,7 +203,7 @@ std::string TorchBackend::CaptureDecodeStep() {
   static_kv_->SetPosition(start);
   graph_ids_ = next_ids_.clone();
   std::string why = graph_.Capture(device_, [this] {
-    ops_->ForgetRotaryTables();  // the graph computes its own tables from the device position
+    ops_->ForgetStepCache();  // the graph builds its own tables and masks from the device position
     at::Tensor logits =
         TorchOps::Unwrap(family_->Decode(*ops_, cfg_, TorchOps::Wrap(graph_ids_), state_));
     graph_ids_.copy_(at::argmax(logits.select(1, -1), -1).unsqueeze(1));

@@ -45,8 +45,9 @@ class TorchOps : public models::Ops {
   // libtorch tells (sdpa_compat.h).
   std::string attention_path() const;
   c10::Device device() const { return device_; }
-  // Drops the cached rotary tables (RotaryTables); host-only.
-  void ForgetRotaryTables() { rotary_key_.reset(); }
+  // Drops what is cached for one step (the rotary tables, RotaryTables; a subclass's masks);
+  // host-only. A CUDA-graph capture starts with it, so the graph builds its own.
+  virtual void ForgetStepCache() { rotary_key_.reset(); }
   c10::ScalarType dtype() const { return dtype_; }
 
   models::Tensor Input(const std::string& name, models::DType dtype,
@@ -121,7 +122,7 @@ class TorchOps : public models::Ops {
   // Issue 13: the rotary cos/sin tables [S, D] of t [B, H, S, D] for positions first..first+S-1,
   // computed once and reused while the same positions, sizes, theta and dtype come back (q and
   // k of every layer of one forward: 2 x layers fewer table builds per step). `positions` makes
-  // the float positions [S] on a miss. A CUDA graph capture must start with ForgetRotaryTables()
+  // the float positions [S] on a miss. A CUDA graph capture must start with ForgetStepCache()
   // so that the graph computes its own tables instead of reading a cached tensor.
   const std::pair<at::Tensor, at::Tensor>& RotaryTables(
       const at::Tensor& t, int64_t first, float theta,

@@ -1,6 +1,7 @@
 #include "backends/torch/torch_static_kv.h"
 
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "core/errors.h"
@@ -34,7 +35,7 @@ void StaticKvTorchOps::SetPosition(int64_t position) {
                        " outside the cache (capacity " + std::to_string(capacity_) + ")");
   position_ = position;
   pos_.fill_(position);
-  ForgetRotaryTables();
+  ForgetStepCache();
 }
 
 int64_t StaticKvTorchOps::CacheBytes() const {
@@ -106,20 +107,28 @@ Tensor StaticKvTorchOps::Attention(const Tensor& q, const Tensor& k, const Tenso
   // the buffer is stale or empty. Causal or not, later keys do not exist yet.
   const at::Tensor& qt = Unwrap(q);
   const int64_t sq = qt.size(2), sk = kt.size(2);
-  at::Tensor qpos = (pos_ + at::arange(sq, pos_.options())).unsqueeze(1);
-  at::Tensor allowed =
-      at::arange(sk, pos_.options()).unsqueeze(0).le(qpos).unsqueeze(0).unsqueeze(0);
-  if (opt.key_padding_mask) {
-    at::Tensor pad = Unwrap(opt.key_padding_mask).ne(0).unsqueeze(1).unsqueeze(1);
-    if (pad.size(-1) != sk)
-      throw UnsupportedError("static KV cache: a key padding mask over " +
-                             std::to_string(pad.size(-1)) + " keys, the cache has " +
-                             std::to_string(sk));
-    allowed = at::logical_and(allowed, pad);
+  const MaskKey key{position_, sq, sk, qt.scalar_type(), c10::InferenceMode::is_enabled()};
+  if (!mask_key_ || !(*mask_key_ == key)) {  // built once per step, shared by every layer
+    at::Tensor qpos = (pos_ + at::arange(sq, pos_.options())).unsqueeze(1);
+    at::Tensor allowed = at::arange(sk, pos_.options()).unsqueeze(0).le(qpos);
+    mask_ = at::zeros({1, 1, sq, sk}, qt.options())
+                .masked_fill(allowed.logical_not().unsqueeze(0).unsqueeze(0),
+                             -std::numeric_limits<float>::infinity());
+    mask_key_ = key;
   }
   const double scale = opt.scale ? *opt.scale : 1.0 / std::sqrt(static_cast<double>(qt.size(3)));
+  if (!opt.key_padding_mask) {  // the additive mask as the bias (plus the model's own bias)
+    at::Tensor bias = opt.bias ? Unwrap(opt.bias).to(qt.scalar_type()) + mask_ : mask_;
+    return Wrap(AttentionKernel(qt, kt, Unwrap(v), c10::nullopt, bias, false, scale));
+  }
+  at::Tensor pad = Unwrap(opt.key_padding_mask).ne(0).unsqueeze(1).unsqueeze(1);
+  if (pad.size(-1) != sk)
+    throw UnsupportedError("static KV cache: a key padding mask over " +
+                           std::to_string(pad.size(-1)) + " keys, the cache has " +
+                           std::to_string(sk));
   at::Tensor bias = opt.bias ? Unwrap(opt.bias) : at::Tensor();
-  return Wrap(AttentionKernel(qt, kt, Unwrap(v), allowed, bias, false, scale));
+  return Wrap(
+      AttentionKernel(qt, kt, Unwrap(v), at::logical_and(mask_.eq(0), pad), bias, false, scale));
 }
 
 Tensor StaticKvTorchOps::Rotary(const Tensor& x, int64_t /*offset*/, float theta) {

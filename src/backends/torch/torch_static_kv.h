@@ -10,6 +10,7 @@
 // keys/values there (index_copy_), rotary and learned positions read it, and attention over a
 // buffer masks the keys after each query's position. The host `offset` arguments of the facade
 // are ignored for those ops: they equal the position by contract (DecodeState::length).
+#include <optional>
 #include <vector>
 
 #include "backends/torch/torch_ops.h"
@@ -30,6 +31,11 @@ class StaticKvTorchOps : public TorchOps, public models::blocks::KvCacheStore {
   int64_t capacity() const { return capacity_; }
   // Bytes of all K/V buffers.
   int64_t CacheBytes() const;
+  // Also forgets this step's attention mask.
+  void ForgetStepCache() override {
+    TorchOps::ForgetStepCache();
+    mask_key_.reset();
+  }
 
   bool AppendKv(size_t layer, models::Tensor& stored_k, models::Tensor& stored_v, models::Tensor& k,
                 models::Tensor& v) override;
@@ -46,6 +52,15 @@ class StaticKvTorchOps : public TorchOps, public models::blocks::KvCacheStore {
   int64_t position_ = 0;
   at::Tensor pos_;  // int64 scalar on the device
   std::vector<at::Tensor> k_, v_;
+  // The additive attention mask over a buffer (0 / -inf, [1, 1, Sq, capacity]) of this step.
+  struct MaskKey {
+    int64_t position, sq, sk;
+    c10::ScalarType dtype;
+    bool inference;
+    bool operator==(const MaskKey&) const = default;
+  };
+  std::optional<MaskKey> mask_key_;
+  at::Tensor mask_;
 };
 
 }  // namespace accelbench::backends::torch_backend
