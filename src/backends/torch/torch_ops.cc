@@ -237,9 +237,15 @@ at::Tensor TorchOps::AttentionKernel(const at::Tensor& q, at::Tensor k, at::Tens
                                      const c10::optional<at::Tensor>& allowed,
                                      const at::Tensor& bias, bool plain_causal, double scale) {
   const int64_t heads = q.size(1), kv_heads = k.size(1);
-  if (kv_heads != heads) {  // grouped-query: as HF repeat_kv
-    k = k.repeat_interleave(heads / kv_heads, 1);
-    v = v.repeat_interleave(heads / kv_heads, 1);
+  if (kv_heads != heads) {  // grouped-query: as HF repeat_kv (expand + reshape: no host sync,
+    // so it can be captured into a CUDA graph on every libtorch version)
+    const auto repeat = [&](const at::Tensor& t) {
+      return t.unsqueeze(2)
+          .expand({t.size(0), kv_heads, heads / kv_heads, t.size(2), t.size(3)})
+          .reshape({t.size(0), heads, t.size(2), t.size(3)});
+    };
+    k = repeat(k);
+    v = repeat(v);
   }
   if (kHaveSdpa) {
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
