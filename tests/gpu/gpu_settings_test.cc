@@ -5,8 +5,12 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <ATen/record_function.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <string>
 
@@ -118,6 +122,44 @@ TEST(GpuSettings, StaticKvDecodeMatchesDynamicAcrossRefills) {
   EXPECT_EQ(outs[4], outs[0]) << "a refill starts the same sequence again";
   EXPECT_EQ(outs[8], outs[0]);
   EXPECT_GT(MaxDiff(outs[1], outs[0]), 0.0) << "later tokens see a longer cache";
+}
+
+// Calls of one aten operator on this thread while `f` runs (through a RecordFunction callback).
+std::atomic<int64_t> g_calls{0};
+const char* g_op = "";
+std::unique_ptr<at::ObserverContext> CountStart(const at::RecordFunction& fn) {
+  if (std::strcmp(fn.name(), g_op) == 0) ++g_calls;
+  return nullptr;
+}
+int64_t CountCalls(const char* op, const std::function<void()>& f) {
+  g_op = op;
+  g_calls = 0;
+  auto handle = at::addThreadLocalCallback(
+      at::RecordFunctionCallback(CountStart).scopes({at::RecordScope::FUNCTION}));
+  f();
+  at::removeCallback(handle);
+  return g_calls;
+}
+
+// Issue 13: per decode token the rotary tables (cos/sin) and the static cache's attention mask
+// are built once, not once per layer: the counts do not grow with the number of layers.
+TEST(GpuSettings, DecodeStepBuildsRotaryTablesAndMaskOncePerToken) {
+  auto calls = [](int64_t layers, const char* kv_static, const char* op) {
+    auto b = backends::MakeBackend("libtorch");
+    auto req = Request("llama", "cpu", {{"kv_static", kv_static}}, Mode::kDecode);
+    req.config.Set("num_layers", layers);
+    b->Load(req);
+    b->Prepare();
+    return CountCalls(op, [&] { b->Step(); });
+  };
+  for (const char* kv : {"off", "on"}) {
+    const int64_t two = calls(2, kv, "aten::cos"), six = calls(6, kv, "aten::cos");
+    EXPECT_GT(two, 0) << kv;
+    EXPECT_EQ(two, six) << "kv_static=" << kv << ": rotary tables built per layer";
+  }
+  const int64_t two = calls(2, "on", "aten::le"), six = calls(6, "on", "aten::le");
+  EXPECT_GT(two, 0);
+  EXPECT_EQ(two, six) << "the static cache's mask built per layer";
 }
 
 TEST(GpuSettings, StaticKvIsRecordedPerMode) {
