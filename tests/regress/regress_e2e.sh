@@ -5,26 +5,19 @@
 # exit 1 and named; a third plain run compared with the baseline must exit 0 (threshold 25%: this
 # shared machine drifts by more than 3% between runs). Then bad input (exit 2, one line) and
 # --history over a series of test-double runs with a step at a known run.
-set -u
-BIN=${1:?usage: regress_e2e.sh ACCELBENCH_BIN}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-ok() { echo "ok: $1"; }
-bad() { echo "FAIL: $1"; fail=1; }
-q() { "$BIN" db query --db "$1" --format csv "$2" 2>&1 | tail -n +2; }
-DB="$T/r.duckdb"
+. "$(dirname "$0")/../e2e_lib.sh" "${1:?usage: regress_e2e.sh ACCELBENCH_BIN}"
+DB="$tmp/r.duckdb"
 tiny=(--models bert --preset tiny --batch 1 --threads 1 --min-iterations 300 --min-time 1.5
       --budget 6 --ci-target 0.02 --no-progress-bar --db "$DB")
 
-"$BIN" run "${tiny[@]}" --tag branch=main --tag commit=aaa111 --tag ci_build=1 >/dev/null \
-  2>"$T/run1.err" || { cat "$T/run1.err"; echo "FAIL: baseline run"; exit 1; }
+"$bin" run "${tiny[@]}" --tag branch=main --tag commit=aaa111 --tag ci_build=1 >/dev/null \
+  2>"$tmp/run1.err" || { cat "$tmp/run1.err"; echo "FAIL: baseline run"; exit 1; }
 p50=$(q "$DB" "SELECT lat_p50_ms FROM results")
 delay=$(awk -v p="$p50" 'BEGIN { d = p; if (d < 1) d = 1; printf "%.3f", d }')
 echo "baseline median step ${p50} ms; injected delay ${delay} ms"
-"$BIN" run "${tiny[@]}" --tag branch=pr-7 --tag commit=bbb222 --tag ci_build=2 \
-  --backend-option test_only_delay_ms="$delay" >/dev/null 2>"$T/run2.err" ||
-  { cat "$T/run2.err"; echo "FAIL: delayed run"; exit 1; }
+"$bin" run "${tiny[@]}" --tag branch=pr-7 --tag commit=bbb222 --tag ci_build=2 \
+  --backend-option test_only_delay_ms="$delay" >/dev/null 2>"$tmp/run2.err" ||
+  { cat "$tmp/run2.err"; echo "FAIL: delayed run"; exit 1; }
 n=$(q "$DB" "SELECT count(DISTINCT config_key) FROM results")
 [ "$n" = 1 ] && ok "the injected delay keeps the configuration key" || bad "config keys: $n"
 o=$(q "$DB" "SELECT options_json FROM results WHERE run_id IN (SELECT run_id FROM runs WHERE tags LIKE '%pr-7%')")
@@ -32,31 +25,31 @@ echo "$o" | grep -q "test_only_delay_ms" && ok "delay recorded in options_json" 
 r=$(q "$DB" "SELECT reason FROM results WHERE options_json LIKE '%test_only_delay_ms%'")
 echo "$r" | grep -q "TEST ONLY" && ok "delay labelled TEST ONLY in reason" || bad "reason: $r"
 
-out=$("$BIN" regress --db "$DB" --baseline branch=main --candidate branch=pr-7 2>&1); rc=$?
+out=$("$bin" regress --db "$DB" --baseline branch=main --candidate branch=pr-7 2>&1); rc=$?
 echo "$out"
 [ $rc = 1 ] && ok "delayed run: exit 1" || bad "delayed run: exit $rc"
 echo "$out" | grep "bert/tiny" | grep -q "regressed" && ok "names the regressed configuration" ||
   bad "no regressed bert/tiny row"
-md=$("$BIN" regress --db "$DB" --baseline branch=main --candidate branch=pr-7 --format md 2>&1)
+md=$("$bin" regress --db "$DB" --baseline branch=main --candidate branch=pr-7 --format md 2>&1)
 echo "$md" | grep -q "^| :red_circle: | bert/tiny" && echo "$md" | grep -q "regression found" &&
   ok "markdown summary" || bad "markdown: $md"
-js=$("$BIN" regress --db "$DB" --baseline branch=main --candidate branch=pr-7 --format json 2>&1)
+js=$("$bin" regress --db "$DB" --baseline branch=main --candidate branch=pr-7 --format json 2>&1)
 echo "$js" | node -e '
   const j = JSON.parse(require("fs").readFileSync(0));
   const c = j.configs[0];
   if (!j.regression || c.verdict !== "regressed" || !(c.change_pct > 30) || !(c.ratio_ci_low > 1))
     process.exit(1);' && ok "json: regressed, change > 30%, CI above 1" || bad "json: $js"
 
-"$BIN" run "${tiny[@]}" --tag branch=pr-8 --tag commit=ccc333 --tag ci_build=3 >/dev/null \
-  2>"$T/run3.err" || { cat "$T/run3.err"; echo "FAIL: third run"; exit 1; }
-out=$("$BIN" regress --db "$DB" --baseline branch=main --candidate branch=pr-8 --threshold 25 2>&1)
+"$bin" run "${tiny[@]}" --tag branch=pr-8 --tag commit=ccc333 --tag ci_build=3 >/dev/null \
+  2>"$tmp/run3.err" || { cat "$tmp/run3.err"; echo "FAIL: third run"; exit 1; }
+out=$("$bin" regress --db "$DB" --baseline branch=main --candidate branch=pr-8 --threshold 25 2>&1)
 rc=$?
 echo "$out"
 [ $rc = 0 ] && ok "unchanged pair: exit 0" || bad "unchanged pair: exit $rc"
 echo "$out" | grep "bert/tiny" | grep -qv "regressed" && ok "unchanged pair not regressed" ||
   bad "unchanged pair row"
 # default baseline: the run before the candidate (the delayed one): faster now -> not a regression
-"$BIN" regress --db "$DB" >/dev/null 2>&1; rc=$?
+"$bin" regress --db "$DB" >/dev/null 2>&1; rc=$?
 [ $rc = 0 ] && ok "default baseline = previous run (faster: exit 0)" || bad "previous: exit $rc"
 
 # ---- bad input: one line, exit 2 ----
@@ -65,28 +58,28 @@ expect2() {  # name, command...
   local e; e=$("$@" 2>&1 >/dev/null); local rc=$?
   if [ $rc = 2 ] && [ "$(echo "$e" | wc -l)" = 1 ]; then ok "$name: exit 2 ($e)"; else bad "$name: rc $rc: $e"; fi
 }
-expect2 "unknown run id" "$BIN" regress --db "$DB" --baseline no-such-run --candidate latest
-expect2 "unknown tag" "$BIN" regress --db "$DB" --baseline branch=nope
-echo '{"default_pct": "three"}' >"$T/bad.json"
-expect2 "bad threshold file" "$BIN" regress --db "$DB" --baseline branch=main --thresholds "$T/bad.json"
-expect2 "missing threshold file" "$BIN" regress --db "$DB" --baseline branch=main --thresholds "$T/none.json"
-"$BIN" run --runtime test-double --models other --min-iterations 5 --min-time 0.05 --budget 0.5 \
+expect2 "unknown run id" "$bin" regress --db "$DB" --baseline no-such-run --candidate latest
+expect2 "unknown tag" "$bin" regress --db "$DB" --baseline branch=nope
+echo '{"default_pct": "three"}' >"$tmp/bad.json"
+expect2 "bad threshold file" "$bin" regress --db "$DB" --baseline branch=main --thresholds "$tmp/bad.json"
+expect2 "missing threshold file" "$bin" regress --db "$DB" --baseline branch=main --thresholds "$tmp/none.json"
+"$bin" run --runtime test-double --models other --min-iterations 5 --min-time 0.05 --budget 0.5 \
   --no-progress-bar --tag branch=td --db "$DB" >/dev/null 2>&1
-expect2 "no common configurations" "$BIN" regress --db "$DB" --baseline branch=main --candidate branch=td
-"$BIN" regress --db "$DB" --format xml >/dev/null 2>&1; rc=$?  # CLI11 adds a help hint line
+expect2 "no common configurations" "$bin" regress --db "$DB" --baseline branch=main --candidate branch=td
+"$bin" regress --db "$DB" --format xml >/dev/null 2>&1; rc=$?  # CLI11 adds a help hint line
 [ $rc = 2 ] && ok "bad format: exit 2" || bad "bad format: exit $rc"
 
 # ---- history: 5 test-double runs, then 5 with +0.5 ms on a 1 ms step: one change point ----
-H="$T/h.duckdb"
+H="$tmp/h.duckdb"
 td=(--runtime test-double --models m --backend-option latency_ms=1 --backend-option jitter=0.02
     --min-iterations 40 --min-time 0.1 --budget 1 --ci-target 0.5 --no-progress-bar --db "$H")
 for i in 1 2 3 4 5 6 7 8 9 10; do
   extra=()
   [ $i -ge 6 ] && extra=(--backend-option test_only_delay_ms=0.5)
-  "$BIN" run "${td[@]}" "${extra[@]}" --tag branch=main --tag commit=c$i >/dev/null 2>&1 ||
+  "$bin" run "${td[@]}" "${extra[@]}" --tag branch=main --tag commit=c$i >/dev/null 2>&1 ||
     bad "history run $i"
 done
-out=$("$BIN" regress --db "$H" --history --tag branch=main --format json 2>&1); rc=$?
+out=$("$bin" regress --db "$H" --history --tag branch=main --format json 2>&1); rc=$?
 [ $rc = 1 ] && ok "history with a step: exit 1" || bad "history: exit $rc: $out"
 echo "$out" | node -e '
   const h = JSON.parse(require("fs").readFileSync(0));
@@ -97,6 +90,6 @@ echo "$out" | node -e '
 c6=$(q "$H" "SELECT run_id FROM runs WHERE tags LIKE '%c6%'")
 echo "$out" | grep -q "\"run_id\": \"$c6\"" && ok "change point names the run of commit c6" ||
   bad "change point run id (want $c6)"
-"$BIN" regress --db "$H" --history --tag branch=main --format md | grep -q "1 change point(s), 1 regression" &&
+"$bin" regress --db "$H" --history --tag branch=main --format md | grep -q "1 change point(s), 1 regression" &&
   ok "history markdown" || bad "history markdown"
 exit $fail

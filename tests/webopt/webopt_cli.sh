@@ -2,14 +2,8 @@
 # accelbench web-opt end to end in headless Chromium: every optimization stores its OFF and ON
 # results in the database (read back with SQL), the autotuner's choice is stored and reused, and
 # bad input exits 2. Skipped (exit 0 with a note) when Chromium is not installed.
-set -u
-bin=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok: $1"; }
-bad() { echo "FAIL: $1"; fail=1; }
-q() { "$bin" db query --db "$1" --format csv "$2" 2>&1 | tail -n +2 | tr -d '"'; }
+. "$(dirname "$0")/../e2e_lib.sh" "$1"
+q() { qu "$1" "$2" | tr -d '"'; }  # values compared here never contain quotes
 
 out=$("$bin" web-opt parallel-load bert --db "$tmp/x.duckdb" 2>&1); rc=$?
 [ $rc = 2 ] && echo "$out" | grep -q "components" && ok "family without components" || bad "bert: $rc $out"

@@ -41,9 +41,10 @@ class TorchBackend : public Backend {
 
  private:
   models::Inputs MakeInputs();
-  at::Tensor InferenceForward();    // one eager forward; returns the output the step reports
-  std::string SetUpCudaGraph();     // issue 13: the `cuda_graph` detail ("on" / "off: <why>")
-  std::string CaptureDecodeStep();  // issue 13: "" when the decode step was captured, else why
+  at::Tensor InferenceForward();       // one eager forward; returns the output the step reports
+  std::string SetUpCudaGraph();        // issue 13: the `cuda_graph` detail ("on" / "off: <why>")
+  std::string CaptureInferenceStep();  // issue 13: "" when captured (and checked), else why
+  std::string CaptureDecodeStep();     // issue 13: "" when captured (and checked), else why
   void Prefill();
   void LoadQuantized();  // issue 11: quantize per the plan and measure deviation / memory
 
@@ -159,19 +160,24 @@ void TorchBackend::Load(const LoadRequest& req) {
 // Captures the inference step when asked; any reason it cannot is returned, and Step stays eager.
 std::string TorchBackend::SetUpCudaGraph() {
   if (!device_.is_cuda()) return "off: not a CUDA device";
+  std::string why;
   switch (req_.mode) {
     case Mode::kInference:
+      why = CaptureInferenceStep();
+      break;
+    case Mode::kDecode:
+      why = CaptureDecodeStep();
       break;
     case Mode::kTraining:
       return "off: training steps (backward + optimizer) are not captured";
     case Mode::kPrefill:
       return "off: prefill rebuilds the KV cache every step (a new DecodeState); not captured";
-    case Mode::kDecode: {
-      const std::string why = CaptureDecodeStep();
-      if (!why.empty()) std::cerr << "note: CUDA graph not used, eager instead: " << why << "\n";
-      return why.empty() ? "on" : "off: " + why;
-    }
   }
+  if (!why.empty()) std::cerr << "note: CUDA graph not used, eager instead: " << why << "\n";
+  return why.empty() ? "on" : "off: " + why;
+}
+
+std::string TorchBackend::CaptureInferenceStep() {
   c10::InferenceMode guard;
   std::string why = graph_.Capture(device_, [this] {
     ops_->ForgetStepCache();  // the graph computes its own tables (torch_ops.h)
@@ -183,8 +189,7 @@ std::string TorchBackend::SetUpCudaGraph() {
     why = torch_backend::CompareReplay(eager, replay, graph_check_);
     if (!why.empty()) graph_.Reset();
   }
-  if (!why.empty()) std::cerr << "note: CUDA graph not used, eager instead: " << why << "\n";
-  return why.empty() ? "on" : "off: " + why;
+  return why;
 }
 
 // Decode with a static KV cache: one step (forward + greedy next token written back into the
