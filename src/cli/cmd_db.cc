@@ -196,7 +196,11 @@ int Merge(const DbFlags& f) {
   auto db = OpenDb(f, false);
   auto rep = db.Merge(f.files);
   std::cout << "merged into " << f.path << ": " << rep.runs_added << " runs, " << rep.results_added
-            << " results, " << rep.samples_added << " samples added\n";
+            << " results, " << rep.samples_added << " samples added";
+  if (rep.predictions_added) std::cout << ", " << rep.predictions_added << " predictions";
+  if (rep.autotune_rows_added)
+    std::cout << ", " << rep.autotune_rows_added << " WebGPU autotune rows";
+  std::cout << "\n";
   for (const auto& [run, keys] : rep.missing) {
     std::cout << "run " << run << " lacks " << keys.size() << " planned configuration(s):\n";
     for (const auto& k : keys) std::cout << "  " << k << "\n";

@@ -60,6 +60,7 @@ struct RunSummary {
 
 struct MergeReport {
   int64_t runs_added = 0, results_added = 0, samples_added = 0;
+  int64_t predictions_added = 0, autotune_rows_added = 0;  // predictions, webgpu_autotune
   // run_id -> config keys the run planned but no result has
   std::map<std::string, std::vector<std::string>> missing;
 };

@@ -100,6 +100,7 @@ MergeReport Database::Merge(const std::vector<std::string>& other_paths) {
       }
     } detach{c};
     int64_t runs0 = Count(c, "runs"), res0 = Count(c, "results"), smp0 = Count(c, "samples");
+    int64_t pred0 = Count(c, "predictions"), tune0 = Count(c, "webgpu_autotune");
     Transaction t(c);
     c.Exec(
         "INSERT INTO environments BY NAME SELECT * FROM merge_src.environments s WHERE "
@@ -125,7 +126,20 @@ MergeReport Database::Merge(const std::vector<std::string>& other_paths) {
         "INSERT INTO calibrations BY NAME SELECT * FROM merge_src.calibrations s WHERE NOT EXISTS "
         "(SELECT 1 FROM calibrations k WHERE k.device = s.device AND k.precision = s.precision "
         "AND k.measured_utc IS NOT DISTINCT FROM s.measured_utc)");
+    // Predictions (labelled as such in their own table) and WebGPU workgroup autotuning rows:
+    // a prediction by its id, an autotune measurement by everything that identifies it.
+    c.Exec(
+        "INSERT INTO predictions BY NAME SELECT * FROM merge_src.predictions s WHERE "
+        "s.prediction_id NOT IN (SELECT prediction_id FROM predictions)");
+    c.Exec(
+        "INSERT INTO webgpu_autotune BY NAME SELECT * FROM merge_src.webgpu_autotune s WHERE NOT "
+        "EXISTS (SELECT 1 FROM webgpu_autotune k WHERE k.run_id IS NOT DISTINCT FROM s.run_id AND "
+        "k.browser = s.browser AND k.adapter_architecture = s.adapter_architecture AND k.kernel = "
+        "s.kernel AND k.problem IS NOT DISTINCT FROM s.problem AND k.workgroup = s.workgroup AND "
+        "k.measured_utc IS NOT DISTINCT FROM s.measured_utc)");
     t.Commit();
+    rep.predictions_added += Count(c, "predictions") - pred0;
+    rep.autotune_rows_added += Count(c, "webgpu_autotune") - tune0;
     rep.runs_added += Count(c, "runs") - runs0;
     rep.results_added += Count(c, "results") - res0;
     rep.samples_added += Count(c, "samples") - smp0;

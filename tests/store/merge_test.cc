@@ -50,6 +50,37 @@ TEST(Merge, TwoDatabasesWithoutDuplicates) {
   EXPECT_THROW(a.Merge({tmp.Path("absent.duckdb")}), RuntimeError);
 }
 
+// Predictions and WebGPU autotune rows travel with a merge too, once.
+TEST(Merge, CopiesPredictionsAndAutotuneRowsOnce) {
+  TempDir tmp;
+  std::string a_path = tmp.Path("a.duckdb"), b_path = tmp.Path("b.duckdb");
+  {
+    auto b = Database::Open(b_path);
+    b.Query(
+        "INSERT INTO predictions (prediction_id, model, platform, predictor, predicted_p50_ms) "
+        "VALUES ('p1', 'bert', 'cuda', 'gbt', 1.5), ('p2', 'vit', 'cpu', 'roofline', 7.0)");
+    b.Query(
+        "INSERT INTO webgpu_autotune VALUES ('r1', 'chromium', 'google', 'swiftshader', true, "
+        "'mel', '80x3000', '64x1', 2.5, NULL, true, '2026-11-28T00:00:00Z'), ('r1', 'chromium', "
+        "'google', 'swiftshader', true, 'mel', '80x3000', '128x1', 3.0, NULL, false, "
+        "'2026-11-28T00:00:00Z')");
+  }
+  auto a = Database::Open(a_path);
+  a.Query("INSERT INTO predictions (prediction_id, model) VALUES ('p1', 'bert')");
+  auto rep = a.Merge({b_path});
+  EXPECT_EQ(rep.predictions_added, 1);  // p1 was already there
+  EXPECT_EQ(rep.autotune_rows_added, 2);
+  EXPECT_EQ(a.Query("SELECT predicted_p50_ms FROM predictions WHERE prediction_id = 'p2'").rows,
+            (std::vector<std::vector<Value>>{{Value(7.0)}}));
+  EXPECT_EQ(a.Query("SELECT workgroup FROM webgpu_autotune WHERE chosen").rows,
+            (std::vector<std::vector<Value>>{{Value(std::string("64x1"))}}));
+  auto again = a.Merge({b_path});
+  EXPECT_EQ(again.predictions_added, 0);
+  EXPECT_EQ(again.autotune_rows_added, 0);
+  EXPECT_EQ(a.Query("SELECT count(*) FROM webgpu_autotune").rows[0][0], Value(int64_t{2}));
+  EXPECT_EQ(a.Query("SELECT count(*) FROM predictions").rows[0][0], Value(int64_t{2}));
+}
+
 TEST(Merge, OlderSourceIsMigratedInACopyAndLeftUntouched) {
   TempDir tmp;
   std::string old_path = tmp.Path("old.duckdb");
