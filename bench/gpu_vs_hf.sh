@@ -156,7 +156,9 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
       >>"$log" 2>&1 || { say "accelbench $name: run exited non-zero (rows record why)"; acc_fail=1; }
   }
   dec_prec=fp16; [ "$cpu" = 1 ] && dec_prec=fp32
-  for graph in off decode on; do
+  # on_unfused (last, time permitting): graph on with fuse_linear=off, to measure the fusion
+  # (fuse_linear is on by default on CUDA; every other pass runs with it).
+  for graph in off decode on on_unfused; do
     if [ $graph = decode ]; then
       # Static KV cache (the CUDA default): eager, then the step captured and replayed per token.
       for dg in off on; do
@@ -166,15 +168,16 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
       done
       continue
     fi
+    opts=(--backend-option "cuda_graph=${graph%_unfused}")
+    [ $graph = on_unfused ] && opts+=(--backend-option fuse_linear=off)
     for spec in bert vit whisper; do
       declare -n extra=$spec
-      acc_run "$spec/cuda_graph=$graph" "$work/acc_${graph}.duckdb" --models "$spec" "${extra[@]}" \
-        --platforms "$platform" --precision "$precisions" --batch "$batches" \
-        --backend-option cuda_graph=$graph
+      acc_run "$spec/$graph" "$work/acc_${graph}.duckdb" --models "$spec" "${extra[@]}" \
+        --platforms "$platform" --precision "$precisions" --batch "$batches" "${opts[@]}"
       unset -n extra
     done
   done
-  for part in off on decode_off decode_on; do
+  for part in off on on_unfused decode_off decode_on; do
     [ -f "$work/acc_$part.duckdb" ] || continue
     LD_LIBRARY_PATH=$acc_ld "$bin" db query --db "$work/acc_$part.duckdb" --format json \
       "SELECT model, precision, batch, mode, status, reason, lat_p50_ms, throughput, decode_tokens_per_s, options_json FROM results" \
@@ -214,13 +217,13 @@ def load(part):
         res[key] = (float(ms) if ms not in (None, "") and r["status"] in ("ok", "not_converged")
                     else None, r["status"], r.get("reason") or "", det)
     return res
-off, on = load("off"), load("on")
+off, on, unfused = load("off"), load("on"), load("on_unfused")
 dec, dec_on = load("decode_off"), load("decode_on")
 print(f"build: {s_build}; hf: {s_hf}; accelbench: {s_acc}\n")
 if os.environ.get("GPU_VS_HF_CPU") == "1":
     print("SMOKE RUN on cpu with tiny presets: a check that the script works, not a measurement.\n")
-print("| model | dtype | batch | HF eager ms | accelbench ms (graph off) | ratio | accelbench ms (graph on) | ratio | cuda_graph | attention | target |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
+print("| model | dtype | batch | HF eager ms | accelbench ms (graph off) | ratio | accelbench ms (graph on) | ratio | graph on, fuse_linear=off ms | cuda_graph | fuse_linear | attention | target |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 keys = sorted(set(hf) | set(off) | set(on) | set(dec) | set(dec_on))
 def fmt(x):
     return "-" if x is None else f"{x:.3f}"
@@ -236,10 +239,12 @@ for k in keys:
         return fmt(a[0]), (f"{h / a[0]:.2f}x" if h else "-")
     c_off, r_off = cell(a_off)
     c_on, r_on = cell(a_on)
+    c_unf, _ = cell(unfused.get(k))
     det = (a_on or a_off or (None, None, None, {}))[3]
     target = "1.5x" if k[0] == "tinyllama-decode" else ("2.0x" if k[2] == 1 else ("1.0x" if k[2] == 64 else ""))
     print(f"| {k[0]} | {k[1]} | {k[2]} | {fmt(h)} | {c_off} | {r_off} | {c_on} | {r_on} | "
-          f"{det.get('cuda_graph', '-')[:50]} | {det.get('attention', '-')} | {target} |")
+          f"{c_unf} | {det.get('cuda_graph', '-')[:50]} | {det.get('fuse_linear', '-')} | "
+          f"{det.get('attention', '-')} | {target} |")
 d = (list(off.values()) + list(dec.values()) + [(None, None, None, {})])[0][3]
 print("\nsettings: " + ", ".join(f"{k}={d[k]}" for k in ("gpu", "cuda_runtime", "cudnn_version",
       "tf32_matmul", "tf32_cudnn", "cudnn_benchmark", "sdpa_cudnn", "cuda_alloc_conf") if k in d))

@@ -33,6 +33,15 @@ done
 "$bin" run "${fast[@]}" --models bert --preset tiny --platforms cpu --seq 16 --db "$db" >/dev/null 2>&1
 n=$(q "$db" "SELECT count(*) FROM results WHERE platform='cpu' AND options_json LIKE '%\"cuda_graph\":\"off\"%' AND options_json LIKE '%tf32_matmul%'")
 [ "$n" = 1 ] && ok "default run records cuda_graph=off and the settings" || bad "default row: $n"
+n=$(q "$db" "SELECT count(*) FROM results WHERE platform='cpu' AND options_json LIKE '%\"fuse_linear\":\"off\"%'")
+[ "$n" -ge 1 ] && ok "cpu default records fuse_linear=off" || bad "fuse_linear default: $n"
+
+# Projections sharing an input fused (the CUDA default) asked for on the CPU: recorded with the
+# number of groups (bert tiny: q/k/v of each of its 2 layers).
+"$bin" run "${fast[@]}" --models bert --preset tiny --platforms cpu --seq 16 \
+  --backend-option fuse_linear=on --db "$db" >/dev/null 2>&1
+n=$(q "$db" "SELECT count(*) FROM results WHERE status IN ('ok','not_converged') AND options_json LIKE '%\"fuse_linear\":\"on (2 groups)\"%'")
+[ "$n" = 1 ] && ok "fuse_linear=on recorded with its groups" || bad "fuse_linear=on rows: $n"
 
 # Decode with the static KV cache asked for on the CPU (the CUDA default): recorded with its size.
 "$bin" run "${fast[@]}" --models llama --preset tiny --platforms cpu --seq 16 --mode decode \
@@ -46,7 +55,8 @@ done
   && ok "static-KV decode measured tokens/s" || bad "decode row: $(q "$db" "SELECT status, reason FROM results WHERE mode='decode'")"
 
 before=$(q "$db" "SELECT count(*) FROM results")
-for opt in tf32=yes cudnn_benchmark=1 cuda_graph=maybe kv_static=static sdpa_cudnn=auto; do
+for opt in tf32=yes cudnn_benchmark=1 cuda_graph=maybe kv_static=static sdpa_cudnn=auto \
+    fuse_linear=qkv; do
   err=$("$bin" run "${fast[@]}" --models bert --preset tiny --platforms cpu \
     --backend-option "$opt" --db "$db" 2>&1 >/dev/null); rc=$?
   [ $rc = 2 ] && [ "$(echo "$err" | wc -l)" = 1 ] && echo "$err" | grep -q "must be on or off" \
@@ -70,6 +80,8 @@ for m in "| bert | fp32 | 1 |" "| vit | fp32 | 2 |" "| whisper | fp32 | 1 |" "| 
 done
 grep -q "off: not a CUDA device" "$table" && ok "smoke table shows the cuda_graph outcome" \
   || bad "no cuda_graph outcome in the table"
+grep -qF "| fuse_linear |" "$table" && grep -qF "graph on, fuse_linear=off ms" "$table" \
+  && ok "smoke table has the fuse_linear columns" || bad "no fuse_linear columns: $(head -5 "$table")"
 grep -q "^decode, graph on: kv_static=" "$table" && ok "smoke table names the decode KV cache" \
   || bad "no decode KV cache line in the table"
 exit $fail

@@ -81,10 +81,12 @@ TEST(GpuSettings, AttentionAndKvCacheDefaultsDependOnModeAndDevice) {
   backends::torch_backend::ResolveDefaults(s, c10::Device("cuda"), /*decode=*/true);
   EXPECT_FALSE(*s.sdpa_cudnn) << "decode: a cuDNN attention plan per key length";
   EXPECT_TRUE(*s.static_kv) << "CUDA decode: static buffers (graph-capturable)";
+  EXPECT_TRUE(*s.fuse_linear) << "CUDA: projections sharing an input as one linear";
   s = ParseGpuSettings({});
   backends::torch_backend::ResolveDefaults(s, c10::Device("cpu"), /*decode=*/false);
   EXPECT_TRUE(*s.sdpa_cudnn);
   EXPECT_FALSE(*s.static_kv);
+  EXPECT_FALSE(*s.fuse_linear) << "CPU: no consistent gain measured";
   s = ParseGpuSettings({{"sdpa_cudnn", "on"}, {"kv_static", "on"}});
   backends::torch_backend::ResolveDefaults(s, c10::Device("cpu"), /*decode=*/true);
   EXPECT_TRUE(*s.sdpa_cudnn) << "an explicit option wins";

@@ -55,6 +55,7 @@ class TorchBackend : public Backend {
   std::string graph_check_;  // issue 13: replay vs eager of the captured step ("" if none)
   torch_backend::StaticKvTorchOps* static_kv_ = nullptr;  // issue 13: ops_ when kv_static=on
   std::string kv_static_status_;
+  std::string fuse_linear_status_;  // issue 13: "on (N groups)" / "off" / "off (<why>)"
   at::Tensor graph_ids_;     // the captured decode step's input ids (rewritten by each replay)
   int64_t prefill_len_ = 0;  // cache length after the prefill (prompt + image tokens)
 
@@ -140,6 +141,16 @@ void TorchBackend::Load(const LoadRequest& req) {
     family_->Forward(meta, cfg_, meta_in);
   }
   for (const auto& [name, spec] : meta.param_specs()) ops_->Preload(name, spec.shape, spec.init);
+  if (!*gpu_.fuse_linear) {
+    fuse_linear_status_ = "off";
+  } else if (training) {
+    fuse_linear_status_ = "off (training: the optimizer updates each parameter on its own)";
+  } else if (quant) {
+    fuse_linear_status_ = "off (the quantizing lowering keeps its own linear weights)";
+  } else {
+    const int n = ops_->FuseLinearGroups(models::SharedInputLinearGroups(meta.linear_calls()));
+    fuse_linear_status_ = "on (" + std::to_string(n) + (n == 1 ? " group)" : " groups)");
+  }
 
   if (training) {
     double lr = 1e-4;
@@ -395,6 +406,7 @@ RuntimeFacts TorchBackend::Facts() const {
   f.details["cuda_graph"] = graph_status_;
   if (!graph_check_.empty()) f.details["cuda_graph_check"] = graph_check_;
   f.details["kv_static"] = kv_static_status_;
+  f.details["fuse_linear"] = fuse_linear_status_;
   f.result_fields = quant_eval_.fields;  // issue 11
   for (const auto& [k, v] : quant_eval_.details) f.details[k] = v;
   if (ops_ && !f.result_fields.count("weight_bytes")) {

@@ -18,13 +18,17 @@ namespace accelbench::backends::torch_backend {
 // off), `sdpa_cudnn=on|off` (cuDNN attention allowed; default: off in decode mode, where the key
 // length changes every token and cuDNN builds an execution plan per length, libtorch's own
 // default (on) otherwise) and `kv_static=on|off` (decode: a preallocated KV cache,
-// torch_static_kv.h, or one growing by concatenation; default on for CUDA, off elsewhere).
+// torch_static_kv.h, or one growing by concatenation; default on for CUDA, off elsewhere) and
+// `fuse_linear=on|off` (projections reading one tensor run as one linear, TorchOps::
+// FuseLinearGroups; inference, prefill and decode with the non-quantizing lowering; default on
+// for CUDA, off elsewhere).
 struct GpuSettings {
   bool tf32 = false;
   bool cudnn_benchmark = true;
   bool cuda_graph = false;
-  std::optional<bool> sdpa_cudnn;  // unset: the default above, resolved by ResolveDefaults
-  std::optional<bool> static_kv;   // unset: the default above, resolved by ResolveDefaults
+  std::optional<bool> sdpa_cudnn;   // unset: the default above, resolved by ResolveDefaults
+  std::optional<bool> static_kv;    // unset: the default above, resolved by ResolveDefaults
+  std::optional<bool> fuse_linear;  // unset: the default above, resolved by ResolveDefaults
 };
 
 // Parses the options from the backend options (others are ignored). Throws UsageError

@@ -121,10 +121,6 @@ Tensor TorchOps::Constant(const std::string& name, const std::vector<int64_t>& s
   return Wrap(c);
 }
 
-Tensor TorchOps::Linear(const Tensor& x, const Tensor& w, const Tensor& b) {
-  return Wrap(at::linear(Unwrap(x), Unwrap(w),
-                         b ? c10::optional<at::Tensor>(Unwrap(b)) : c10::optional<at::Tensor>()));
-}
 Tensor TorchOps::MatMul(const Tensor& a, const Tensor& b) {
   return Wrap(at::matmul(Unwrap(a), Unwrap(b)));
 }

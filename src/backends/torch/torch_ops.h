@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/lowering/linear_groups.h"
 #include "models/ops.h"
 
 namespace accelbench::backends::torch_backend {
@@ -47,7 +48,18 @@ class TorchOps : public models::Ops {
   c10::Device device() const { return device_; }
   // Drops what is cached for one step (the rotary tables, RotaryTables; a subclass's masks);
   // host-only. A CUDA-graph capture starts with it, so the graph builds its own.
-  virtual void ForgetStepCache() { rotary_key_.reset(); }
+  virtual void ForgetStepCache() {
+    rotary_key_.reset();
+    fused_out_ = {};
+  }
+  // Issue 13 (torch_fused_linear.cc): each group of projections reading one tensor
+  // (models/lowering/linear_groups.h) runs as one linear over the concatenated weights, each
+  // caller getting its slice of the output; the group's parameters become views of the
+  // concatenation (no second copy; a missing bias is a zero slice). For inference; call after
+  // every parameter exists. Returns the number of groups fused (groups whose parameters are
+  // missing, of another dtype or trainable are skipped).
+  int FuseLinearGroups(const std::vector<models::LinearGroup>& groups);
+
   c10::ScalarType dtype() const { return dtype_; }
 
   models::Tensor Input(const std::string& name, models::DType dtype,
@@ -157,6 +169,20 @@ class TorchOps : public models::Ops {
     bool operator==(const RotaryKey&) const = default;
   };
   std::optional<RotaryKey> rotary_key_;
+  struct FusedGroup {
+    at::Tensor weight, bias;  // [sum of rows, in], [sum of rows] (undefined: no member has one)
+    std::vector<int64_t> offset, rows;
+    std::vector<bool> has_bias;
+  };
+  std::vector<FusedGroup> fused_;
+  std::map<const void*, std::pair<size_t, size_t>> fused_member_;  // weight data -> group, member
+  struct FusedOutput {
+    models::Tensor input;  // the facade tensor computed from (kept, so its identity is unique)
+    size_t group = 0;
+    at::Tensor out;     // [..., sum of rows]
+    size_t served = 0;  // members handed their slice
+  };
+  FusedOutput fused_out_;
   std::pair<at::Tensor, at::Tensor> rotary_tables_;
   int kernel_checks_ = 0;
 };

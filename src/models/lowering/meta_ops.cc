@@ -87,13 +87,16 @@ Tensor MetaOps::Param(const std::string& name, const std::vector<int64_t>& shape
   if (it != params_seen_.end()) {
     if (it->second.shape != shape)
       Fail("Param", "'" + name + "' requested as " + Str(shape) + " and " + Str(it->second.shape));
-    return Leaf(shape);
+  } else {
+    params_seen_.emplace(name, ParamSpec{shape, init});
+    const int64_t n = Numel(shape);
+    params_ += n;
+    by_prefix_[name.substr(0, name.find('.'))] += n;
   }
-  params_seen_.emplace(name, ParamSpec{shape, init});
-  const int64_t n = Numel(shape);
-  params_ += n;
-  by_prefix_[name.substr(0, name.find('.'))] += n;
-  return Leaf(shape);
+  Tensor leaf = Leaf(shape);
+  param_of_[leaf.impl()] = name;
+  param_leaves_.push_back(leaf);
+  return leaf;
 }
 
 Tensor MetaOps::Constant(const std::string& name, const std::vector<int64_t>& shape,
@@ -111,6 +114,11 @@ Tensor MetaOps::Linear(const Tensor& x, const Tensor& w, const Tensor& b) {
     Fail("Linear", "input " + Str(xs) + " with weight " + Str(ws));
   if (b && (ShapeOf(b).size() != 1 || ShapeOf(b)[0] != ws[0]))
     Fail("Linear", "bias " + Str(ShapeOf(b)) + " for weight " + Str(ws));
+  const auto name = [&](const Tensor& t) {
+    auto n = t ? param_of_.find(t.impl()) : param_of_.end();
+    return n == param_of_.end() ? std::string() : n->second;
+  };
+  linear_calls_.push_back({x, name(w), name(b)});
   auto out = xs;
   out.back() = ws[0];
   const double m = D(Numel(xs) / xs.back());

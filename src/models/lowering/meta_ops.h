@@ -22,7 +22,7 @@ struct ModelStats {
   //   activations/softmax/norms a few per element (see meta_ops.cc). Training = 3x the forward
   //   of TrainingLoss (backward ~ 2x forward), optimizer step not counted.
   double flops = 0;
-  double weight_bytes_fp32 = 0;                     // 4 * params (constant buffers not included)
+  double weight_bytes_fp32 = 0;  // 4 * params (constant buffers not included)
   // Elements written by the ops of one call (inputs, parameters, constants and reshape/unsqueeze
   // views excluded; training x3 like the FLOPs; decode: the step only). Times bytes per element
   // and ~2 (written once, read once) it approximates activation memory traffic (issue 8).
@@ -51,6 +51,14 @@ class MetaOps : public Ops {
   };
   // Every parameter seen, by name (lets an eager lowering materialise weights up front).
   const std::map<std::string, ParamSpec, std::less<>>& param_specs() const { return params_seen_; }
+  // Every Linear call in order (issue 13: linear_groups.h finds projections sharing an input).
+  // `input` is the facade tensor itself (kept alive, so its identity is unique in the trace);
+  // weight / bias are parameter names, "" where the operand is not a parameter (or absent).
+  struct LinearCall {
+    Tensor input;
+    std::string weight, bias;
+  };
+  const std::vector<LinearCall>& linear_calls() const { return linear_calls_; }
 
   Tensor Input(const std::string& name, DType dtype, const std::vector<Dim>& dims) override;
   void Output(const std::string& name, const Tensor& x) override;
@@ -124,6 +132,9 @@ class MetaOps : public Ops {
   std::map<std::string, ParamSpec, std::less<>> params_seen_;
   std::map<std::string, int64_t> by_prefix_;
   std::map<std::string, std::vector<int64_t>, std::less<>> outputs_;
+  std::map<const TensorImpl*, std::string> param_of_;  // the leaves Param returned -> name
+  std::vector<Tensor> param_leaves_;                   // keeps those leaves' identities unique
+  std::vector<LinearCall> linear_calls_;
 };
 
 // Traces the family on shapes for the given mode: inference -> Forward; training -> TrainingLoss
