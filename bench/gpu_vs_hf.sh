@@ -255,6 +255,12 @@ for name, part in (("decode, graph off", dec), ("decode, graph on", dec_on)):
               f"{det.get('sdpa_cudnn', '-')}, attention={det.get('attention', '-')}, "
               f"cuda_graph={det.get('cuda_graph', '-')}, "
               f"cuda_graph_check={det.get('cuda_graph_check', '-')}")
+held = [(name, k, a[2]) for name, part in (("graph off", off), ("graph on", on),
+        ("graph on unfused", unfused)) for k, a in sorted(part.items())
+        if "GPU clocks held down" in (a[2] or "")]
+for name, k, why in held:
+    print(f"clocks held down ({name}) {k[0]} {k[1]} b{k[2]}: "
+          f"{why[why.find('GPU clocks held down'):][:160]}")
 checks = [(k, a[3].get("cuda_graph_check")) for k, a in sorted(on.items()) if a[3].get("cuda_graph_check")]
 if checks:
     print("graph replay vs eager (inference, checked at load): " +

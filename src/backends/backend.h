@@ -19,7 +19,7 @@ namespace accelbench::backends {
 struct LoadRequest {
   std::string family;
   std::string preset;
-  models::Config config;      // preset with overrides applied
+  models::Config config;         // preset with overrides applied
   std::string platform = "cpu";  // instance: "cpu", "cuda:0", ...
   Precision precision = Precision::kFp32;
   Mode mode = Mode::kInference;
@@ -30,20 +30,23 @@ struct LoadRequest {
 };
 
 struct DeviceMemory {
-  std::optional<int64_t> peak_bytes;     // allocator peak since the last reset
+  std::optional<int64_t> peak_bytes;  // allocator peak since the last reset
   std::optional<int64_t> current_bytes;
 };
 
 // Facts about the runtime, stored with each result.
 struct RuntimeFacts {
-  std::string runtime;          // "libtorch", "onnxruntime", "onnxruntime-web"
-  std::string runtime_version;  // "1.13.1"
+  std::string runtime;             // "libtorch", "onnxruntime", "onnxruntime-web"
+  std::string runtime_version;     // "1.13.1"
   std::string execution_provider;  // "", "wasm", "webgpu", ...
   int threads = 0;
   std::map<std::string, std::string> details;  // e.g. attention path, BLAS, adapter
   // issue 11: numbers the backend measured itself at load (quantized output deviation vs fp32,
   // weight bytes, KV-cache bytes per token), keyed by result field name; the harness stores them.
   std::map<std::string, double> result_fields;
+  // The GPU the steps run on, as a PCI bus id ("0000:3b:00.0"); "" where none. The harness reads
+  // that GPU's energy counter, clocks and temperature through NVML around the measured loop.
+  std::string gpu_pci_bus_id;
 };
 
 // Runtimes that own their clock (a browser page, a Node child process: issue 6) run the
@@ -67,8 +70,8 @@ struct OwnClockMeasurement {
   std::optional<double> fetch_ms, session_create_ms;
   std::optional<int64_t> ep_nodes, cpu_fallback_nodes;
   std::optional<double> peak_rss_mb;  // of the process that ran the model, when it tells
-  std::string metrics_json;         // every timing the runtime reported (JSON object)
-  std::vector<std::string> notes;   // e.g. "software adapter"
+  std::string metrics_json;           // every timing the runtime reported (JSON object)
+  std::vector<std::string> notes;     // e.g. "software adapter"
 };
 
 class Backend {

@@ -104,4 +104,11 @@ std::vector<std::string> EnvironmentWarnings() {
   return out;
 }
 
+std::optional<double> EnergyAboveIdlePerItem(double joules, double idle_watts, double elapsed_s,
+                                             double items_per_step, size_t steps) {
+  const double above = joules - idle_watts * elapsed_s;
+  if (!(above > 0) || !(items_per_step > 0) || steps == 0) return std::nullopt;
+  return above / (items_per_step * static_cast<double>(steps));
+}
+
 }  // namespace accelbench::runner

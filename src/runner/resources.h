@@ -48,6 +48,11 @@ class RaplCounter {
   std::vector<Domain> domains_;
 };
 
+// Energy per item above idle: (joules - idle_watts * elapsed_s) / (items_per_step * steps);
+// nullopt when nothing is left above idle or there are no items (never a made-up number).
+std::optional<double> EnergyAboveIdlePerItem(double joules, double idle_watts, double elapsed_s,
+                                             double items_per_step, size_t steps);
+
 // Warnings that hold for every configuration of this process: debug build, CPU frequency
 // governor not "performance", reference (netlib) BLAS mapped.
 std::vector<std::string> EnvironmentWarnings();

@@ -95,6 +95,9 @@ backends::RuntimeFacts TestDoubleBackend::Facts() const {
   f.details["note"] = "test double: sleeps for seeded normal draws; not a measurement";
   f.details["prepares"] = std::to_string(prepares_);
   f.details["steps_without_prepare"] = std::to_string(unprepared_steps_);
+  // Names a GPU for the harness's NVML counters (tests run it against the NVML test double).
+  if (auto it = req_.options.find("pci_bus_id"); it != req_.options.end())
+    f.gpu_pci_bus_id = it->second;
   return f;
 }
 

@@ -8,6 +8,8 @@
 //   prepare_ms=0     Prepare() sleeps this long (untimed work the harness must keep off the clock);
 //                    Facts().details count "prepares" and "steps_without_prepare"
 //   seed=1           seed of the draws
+//   pci_bus_id=ID    Facts() name this GPU: the harness reads NVML's counters for it (tests point
+//                    ACCELBENCH_NVML_LIBRARY at the NVML test double)
 //   crash_on=MODEL:BATCH  raise SIGSEGV in Step for that model and batch ("*" matches any)
 //   hang_on=MODEL:BATCH   sleep forever in Step
 //   oom_on=MODEL:BATCH    allocate and touch memory until allocation fails

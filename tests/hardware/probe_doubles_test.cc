@@ -44,7 +44,7 @@ TEST(NvmlDouble, HealthyDeviceIsAvailableWithItsFacts) {
   EXPECT_EQ(s.details["compute_capability"], "8.0");
   EXPECT_EQ(s.details["probe"], "nvml");
   EXPECT_EQ(s.details["library"], FAKE_NVML_HEALTHY);
-  EXPECT_FALSE(s.details["energy_counter"].get<bool>());  // the double has no energy entry point
+  EXPECT_TRUE(s.details["energy_counter"].get<bool>());  // the double has the energy entry point
   EXPECT_EQ(WhyUnsupported(r, PlatformKind::kCuda, Precision::kBf16, Mode::kTraining, "llama"),
             std::nullopt);
 }

@@ -3,9 +3,13 @@
 // never about how fast anything ran.
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "runner/harness.h"
+#include "runner/resources.h"
 #include "runner/test_double.h"
 
 namespace accelbench::runner {
@@ -140,6 +144,47 @@ TEST(Harness, AchievedFlopsAgainstCalibration) {
   ASSERT_TRUE(m.record.achieved_tflops && m.record.fraction_of_peak);
   EXPECT_NEAR(*m.record.fraction_of_peak, *m.record.achieved_tflops / 2.0, 1e-9);
 }
+
+TEST(Energy, AboveIdlePerItemKnownValues) {
+  // 50 J in 2 s at 10 W idle: 30 J above idle over 3 steps of 4 items.
+  EXPECT_DOUBLE_EQ(*EnergyAboveIdlePerItem(50, 10, 2, 4, 3), 30.0 / 12);
+  EXPECT_FALSE(EnergyAboveIdlePerItem(20, 10, 2, 4, 3)) << "nothing above idle: absent";
+  EXPECT_FALSE(EnergyAboveIdlePerItem(50, 10, 2, 4, 0)) << "no steps";
+  EXPECT_FALSE(EnergyAboveIdlePerItem(50, 10, 2, 0, 3)) << "no items";
+}
+
+#ifdef FAKE_NVML_HEALTHY
+// A backend naming its GPU gets that GPU's NVML energy (above the idle draw measured after load)
+// and its clocks / temperature before and after the loop, with a note when the clocks were held
+// down. Against the NVML TEST DOUBLE: idle 0 W, 50 J over the loop, clocks 1980 -> 1410 MHz
+// held down by power cap and thermal slowdown (fixtures, not measurements).
+TEST(Harness, GpuEnergyAndClockStateFromNvml) {
+  setenv("ACCELBENCH_NVML_LIBRARY", FAKE_NVML_HEALTHY, 1);
+  TestDoubleBackend b;
+  const auto m = Measure(b, Config({{"latency_ms", "1"}, {"pci_bus_id", "0000:01:00.0"}}), Fast(),
+                         std::nullopt);
+  const auto& r = m.record;
+  ASSERT_TRUE(r.energy_j_per_item) << r.reason;
+  EXPECT_DOUBLE_EQ(*r.energy_j_per_item, 50.0 / (4.0 * static_cast<double>(r.iterations)));
+  const auto d = nlohmann::json::parse(r.options_json).at("runtime_details");
+  EXPECT_EQ(d.at("gpu_state_start"), "SM 1980/1980 MHz, 41 C, 118.5 W");
+  EXPECT_EQ(d.at("gpu_state_end"),
+            "SM 1410/1980 MHz, 83 C, 700.0 W, held down by: sw_power_cap, hw_thermal_slowdown");
+  EXPECT_EQ(std::stod(d.at("gpu_idle_w").get<std::string>()), 0.0);
+  EXPECT_NE(r.reason.find("GPU clocks held down during the measurement (sw_power_cap, "
+                          "hw_thermal_slowdown; SM 1980 -> 1410 MHz)"),
+            std::string::npos)
+      << r.reason;
+
+  TestDoubleBackend other;  // a GPU NVML does not have: no energy, the reason recorded
+  const auto n = Measure(other, Config({{"latency_ms", "1"}, {"pci_bus_id", "0000:09:00.0"}}),
+                         Fast(), std::nullopt);
+  EXPECT_FALSE(n.record.energy_j_per_item);
+  EXPECT_EQ(nlohmann::json::parse(n.record.options_json).at("runtime_details").at("gpu_energy"),
+            "absent: NVML has no GPU with PCI bus id 0000:09:00.0");
+  unsetenv("ACCELBENCH_NVML_LIBRARY");
+}
+#endif
 
 }  // namespace
 }  // namespace accelbench::runner

@@ -403,6 +403,7 @@ RuntimeFacts TorchBackend::Facts() const {
   f.details["attention"] = path.empty() ? planned : path;
   if (auto it = req_.options.find("lr"); it != req_.options.end()) f.details["lr"] = it->second;
   for (auto& [k, v] : torch_backend::GpuSettingsDetails(device_)) f.details[k] = v;  // issue 13
+  if (auto it = f.details.find("pci_bus_id"); it != f.details.end()) f.gpu_pci_bus_id = it->second;
   f.details["cuda_graph"] = graph_status_;
   if (!graph_check_.empty()) f.details["cuda_graph_check"] = graph_check_;
   f.details["kv_static"] = kv_static_status_;

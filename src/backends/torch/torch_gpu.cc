@@ -3,6 +3,7 @@
 #include <ATen/detail/CUDAHooksInterface.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 
@@ -111,6 +112,10 @@ std::map<std::string, std::string> GpuSettingsDetails(c10::Device device) {
     const auto* prop = at::cuda::getDeviceProperties(idx);
     d["gpu"] = std::string(prop->name) + " (sm_" + std::to_string(prop->major) +
                std::to_string(prop->minor) + ")";
+    char bus[32];  // NVML's "domain:bus:device.function" (the harness reads NVML counters by it)
+    std::snprintf(bus, sizeof bus, "%04x:%02x:%02x.0", static_cast<unsigned>(prop->pciDomainID),
+                  static_cast<unsigned>(prop->pciBusID), static_cast<unsigned>(prop->pciDeviceID));
+    d["pci_bus_id"] = bus;
     int driver = 0;
     if (cudaDriverGetVersion(&driver) == cudaSuccess) d["cuda_driver"] = CudartText(driver);
   } catch (const std::exception& e) {
