@@ -1,5 +1,5 @@
 #pragma once
-// RAII wrapper of a dlopen handle, with typed symbol lookup. Used only inside probe children.
+// RAII wrapper of a dlopen handle, with typed symbol lookup (probe children; NvmlMonitor).
 #include <dlfcn.h>
 
 #include <string>
