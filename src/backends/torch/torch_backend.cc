@@ -86,7 +86,7 @@ void TorchBackend::Load(const LoadRequest& req) {
   cfg_ = req.config.Fields().empty() ? family_->FindPreset(req.preset).config : req.config;
   device_ = torch_backend::ParseDevice(req.platform);
   gpu_ = torch_backend::ParseGpuSettings(req.options);  // UsageError for a value not on|off
-  torch_backend::ResolveDefaults(gpu_, device_, req.mode == Mode::kDecode);
+  torch_backend::ResolveDefaults(gpu_, device_, req.mode);
   torch_backend::ApplyGpuSettings(gpu_, device_);
   graph_.Reset();
   graph_status_ = "off";
@@ -162,7 +162,7 @@ void TorchBackend::Load(const LoadRequest& req) {
   if (quant) LoadQuantized();
   need_prefill_ = true;
   if (req.mode == Mode::kDecode) Prepare();
-  if (gpu_.cuda_graph) graph_status_ = SetUpCudaGraph();  // untimed, like the rest of Load
+  if (*gpu_.cuda_graph) graph_status_ = SetUpCudaGraph();  // untimed, like the rest of Load
   if (static_kv_)
     kv_static_status_ = "on (" + std::to_string(static_kv_->capacity()) + " positions)";
   torch_backend::WaitForDevice(device_);

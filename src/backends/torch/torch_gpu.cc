@@ -50,14 +50,16 @@ GpuSettings ParseGpuSettings(const std::map<std::string, std::string>& options) 
   GpuSettings s;
   s.tf32 = OnOff(options, "tf32", false);
   s.cudnn_benchmark = OnOff(options, "cudnn_benchmark", true);
-  s.cuda_graph = OnOff(options, "cuda_graph", false);
+  if (options.count("cuda_graph")) s.cuda_graph = OnOff(options, "cuda_graph", false);
   if (options.count("sdpa_cudnn")) s.sdpa_cudnn = OnOff(options, "sdpa_cudnn", true);
   if (options.count("kv_static")) s.static_kv = OnOff(options, "kv_static", false);
   if (options.count("fuse_linear")) s.fuse_linear = OnOff(options, "fuse_linear", false);
   return s;
 }
 
-void ResolveDefaults(GpuSettings& s, c10::Device device, bool decode) {
+void ResolveDefaults(GpuSettings& s, c10::Device device, Mode mode) {
+  const bool decode = mode == Mode::kDecode;
+  if (!s.cuda_graph) s.cuda_graph = device.is_cuda() && mode == Mode::kInference;
   if (!s.sdpa_cudnn) s.sdpa_cudnn = !decode;
   if (!s.static_kv) s.static_kv = device.is_cuda();
   if (!s.fuse_linear) s.fuse_linear = device.is_cuda();
