@@ -5,15 +5,12 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include <ATen/record_function.h>
-
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <cstring>
 #include <functional>
 #include <string>
 
+#include "aten_call_count.h"
 #include "backends/registry.h"
 #include "models/family.h"
 
@@ -49,21 +46,7 @@ double RelDiff(const std::vector<float>& a, const std::vector<float>& b) {
   return worst / scale;
 }
 
-std::atomic<int64_t> g_calls{0};
-const char* g_op = "";
-std::unique_ptr<at::ObserverContext> CountStart(const at::RecordFunction& fn) {
-  if (std::strcmp(fn.name(), g_op) == 0) ++g_calls;
-  return nullptr;
-}
-int64_t CountCalls(const char* op, const std::function<void()>& f) {
-  g_op = op;
-  g_calls = 0;
-  auto handle = at::addThreadLocalCallback(
-      at::RecordFunctionCallback(CountStart).scopes({at::RecordScope::FUNCTION}));
-  f();
-  at::removeCallback(handle);
-  return g_calls;
-}
+using testing::CountCalls;
 
 std::vector<std::string> FamilyNames() {
   std::vector<std::string> out;

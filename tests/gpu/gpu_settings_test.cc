@@ -5,15 +5,12 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include <ATen/record_function.h>
-
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <cstring>
 #include <functional>
 #include <string>
 
+#include "aten_call_count.h"
 #include "backends/registry.h"
 #include "backends/torch/torch_gpu.h"
 #include "core/errors.h"
@@ -137,22 +134,7 @@ TEST(GpuSettings, StaticKvDecodeMatchesDynamicAcrossRefills) {
   EXPECT_GT(MaxDiff(outs[1], outs[0]), 0.0) << "later tokens see a longer cache";
 }
 
-// Calls of one aten operator on this thread while `f` runs (through a RecordFunction callback).
-std::atomic<int64_t> g_calls{0};
-const char* g_op = "";
-std::unique_ptr<at::ObserverContext> CountStart(const at::RecordFunction& fn) {
-  if (std::strcmp(fn.name(), g_op) == 0) ++g_calls;
-  return nullptr;
-}
-int64_t CountCalls(const char* op, const std::function<void()>& f) {
-  g_op = op;
-  g_calls = 0;
-  auto handle = at::addThreadLocalCallback(
-      at::RecordFunctionCallback(CountStart).scopes({at::RecordScope::FUNCTION}));
-  f();
-  at::removeCallback(handle);
-  return g_calls;
-}
+using testing::CountCalls;
 
 // Issue 13: per decode token the rotary tables (cos/sin) and the static cache's attention mask
 // are built once, not once per layer: the counts do not grow with the number of layers.
