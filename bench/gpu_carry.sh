@@ -19,7 +19,7 @@ mkdir -p "$dest"
 pkgs=(libcli11-dev nlohmann-json3-dev libfmt-dev libfmt9 libyaml-cpp-dev libyaml-cpp0.7
       libhwloc-dev libhwloc15 libcpuinfo-dev libcpuinfo0 libprotobuf-dev libprotobuf32
       libprotobuf-lite32 libonnx-dev libonnx1 libonnxifi libcpp-httplib-dev libcpp-httplib0.11
-      libbrotli1 libbrotli-dev zlib1g-dev libssl-dev libxgboost-dev libxgboost0 libdmlc0 libgloo-dev libgloo0 libhiredis0.14
+      libbrotli1 libbrotli-dev zlib1g-dev libssl-dev libxgboost-dev libxgboost0 libdmlc0 libgloo-dev libgloo0 libhiredis0.14 libgtest-dev libgmock-dev
       libibverbs1 pkgconf-bin libpkgconf3)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -4,12 +4,17 @@
 # with bench/gpu_carry.sh (DuckDB and the Debian -dev packages, xz-compressed into
 # third_party/gpu-carry), then on the device machine, from the copy of the repository:
 #     carry ["third_party/gpu-carry"];  bash bench/gpu_vs_hf.sh
-# It writes the logs, hf.csv, accelbench's rows (JSON) and ratio_table.md to $OUT (or ./gpu-vs-hf).
+# It writes gpu_vs_hf.log, build.log, hf.csv, acc.json (accelbench's rows of every pass),
+# ratio_table.md and cuda_gtests.log to $OUT (or ./gpu-vs-hf): 6 files (the device tool brings 8).
 # Steps: (1) preflight (GPU, torch, nvcc, cmake, ninja); (2) configure against the python
-# torch's libtorch and build ONLY the accelbench target with ninja, tests off; (3) HF eager
-# reference (bench/hf_reference.py); (4) accelbench `run --platforms cuda` for bert-base,
-# vit-base, whisper-tiny at batch 1,8,64 in fp16 and fp32 with cuda_graph off and on, and
-# TinyLlama-shaped decode at batch 1; (5) the ratio table (accelbench / HF throughput).
+# torch's libtorch (tests configured where GTest is found, else off) and build ONLY the
+# accelbench target with ninja; (3) HF eager reference (bench/hf_reference.py); (4) accelbench
+# `run --platforms cuda` for bert-base, vit-base, whisper-tiny at batch 1,8,64 in fp16 and fp32
+# with cuda_graph off and on, TinyLlama-shaped decode at batch 1 (graph off and on), then graph on
+# with fuse_linear=off; (5) the ratio table (accelbench / HF throughput, NVML J/item, clock
+# notes); (6) time permitting, build and run the CUDA gtests (`*Cuda*` of gpu_settings_test and
+# fused_linear_test). GPU_VS_HF_DEADLINE (default 540 s): no accelbench pass starts later;
+# GPU_VS_HF_TOTAL (default 585 s): step (6) ends by then.
 # A step that fails is reported in the table, and the later steps still run.
 #
 # Smoke mode for a machine without a GPU (CI, the dev VM): GPU_VS_HF_CPU=1 ACCELBENCH_BIN=path
@@ -65,7 +70,7 @@ if [ -z "$bin" ]; then
   # TorchConfig of a CUDA wheel enables the CUDA language (nvcc, an architecture); CMake 4 (pip)
   # refuses config files written for CMake < 3.5 unless CMAKE_POLICY_VERSION_MINIMUM is set.
   cmake_args=(-S "$root" -B "$bdir" -G Ninja -DCMAKE_BUILD_TYPE=Release
-              -DACCELBENCH_BUILD_TESTS=OFF -DTORCH_CUDA_ARCH_LIST=9.0
+              -DTORCH_CUDA_ARCH_LIST=9.0
               -DCMAKE_CUDA_ARCHITECTURES=90 -DCMAKE_POLICY_VERSION_MINIMUM=3.5)
   pp=$prefix
   if [ -n "$devroot" ] && [ -d "$devroot/usr" ]; then  # unpacked Debian -dev packages
@@ -89,7 +94,16 @@ if [ -z "$bin" ]; then
     cmake_args+=(-DCMAKE_CUDA_COMPILER="$nvcc_path" -DCUDAToolkit_ROOT="$(dirname "$(dirname "$nvcc_path")")")
   fi
   say "configure: cmake ${cmake_args[*]}"
-  if LD_LIBRARY_PATH=$acc_ld cmake "${cmake_args[@]}" >"$out/build.log" 2>&1 &&
+  # Tests configured too (GTest from the devroot), so step (6) can build the CUDA gtests without
+  # a second build; without GTest, configure again with tests off.
+  tests_configured=0
+  if LD_LIBRARY_PATH=$acc_ld cmake "${cmake_args[@]}" -DACCELBENCH_BUILD_TESTS=ON >"$out/build.log" 2>&1; then
+    tests_configured=1
+  else
+    say "configure with tests failed (see build.log); configuring without tests"
+    cmake_args+=(-DACCELBENCH_BUILD_TESTS=OFF)
+  fi
+  if { [ $tests_configured = 1 ] || LD_LIBRARY_PATH=$acc_ld cmake "${cmake_args[@]}" >>"$out/build.log" 2>&1; } &&
      LD_LIBRARY_PATH=$acc_ld ninja -C "$bdir" -k 0 -j "${GPU_VS_HF_JOBS:-$(nproc)}" accelbench >>"$out/build.log" 2>&1; then
     bin=$bdir/accelbench
     status_build="ok ($(elapsed) s)"
@@ -177,12 +191,26 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
       unset -n extra
     done
   done
+  # One file for all passes ({pass: rows}): the device tool brings back 8 files at most.
   for part in off on on_unfused decode_off decode_on; do
     [ -f "$work/acc_$part.duckdb" ] || continue
     LD_LIBRARY_PATH=$acc_ld "$bin" db query --db "$work/acc_$part.duckdb" --format json \
-      "SELECT model, precision, batch, mode, status, reason, lat_p50_ms, throughput, decode_tokens_per_s, options_json FROM results" \
-      >"$out/acc_$part.json" 2>>"$log" || say "db query $part failed"
+      "SELECT model, precision, batch, mode, status, reason, lat_p50_ms, throughput, decode_tokens_per_s, energy_j_per_item, options_json FROM results" \
+      >"$work/acc_$part.json" 2>>"$log" || say "db query $part failed"
   done
+  python3 - "$work" "$out/acc.json" <<'PY' || say "could not combine the accelbench rows"
+import json, os, sys
+work, dest = sys.argv[1:3]
+parts = {}
+for part in ("off", "on", "on_unfused", "decode_off", "decode_on"):
+    p = f"{work}/acc_{part}.json"
+    if os.path.exists(p) and os.path.getsize(p) > 0:
+        try:
+            parts[part] = json.load(open(p))
+        except ValueError:
+            parts[part] = {"unreadable": open(p).read()[:2000]}
+json.dump(parts, open(dest, "w"), indent=1)
+PY
   status_acc="ran ($(elapsed) s)$([ $acc_fail = 1 ] && echo ', some runs exited non-zero')"
   [ -n "$skipped_runs" ] && status_acc="$status_acc; skipped for time:$skipped_runs"
 else
@@ -199,14 +227,12 @@ hf = {}
 if os.path.exists(f"{out}/hf.csv"):
     for r in csv.DictReader(open(f"{out}/hf.csv")):
         hf[(r["model"], r["dtype"], int(r["batch"]))] = float(r["median_ms"])
+try:
+    acc_parts = json.load(open(f"{out}/acc.json"))
+except (OSError, ValueError):
+    acc_parts = {}
 def load(part):
-    p = f"{out}/acc_{part}.json"
-    if not os.path.exists(p) or os.path.getsize(p) == 0:
-        return {}
-    try:
-        rows = json.load(open(p))
-    except ValueError:
-        return {}
+    rows = acc_parts.get(part, [])
     if isinstance(rows, dict):
         rows = rows.get("rows", [])
     res = {}
@@ -215,15 +241,15 @@ def load(part):
         key = (names.get(r["model"], r["model"]), r["precision"], int(r["batch"]))
         ms = r.get("lat_p50_ms")
         res[key] = (float(ms) if ms not in (None, "") and r["status"] in ("ok", "not_converged")
-                    else None, r["status"], r.get("reason") or "", det)
+                    else None, r["status"], r.get("reason") or "", det, r.get("energy_j_per_item"))
     return res
 off, on, unfused = load("off"), load("on"), load("on_unfused")
 dec, dec_on = load("decode_off"), load("decode_on")
 print(f"build: {s_build}; hf: {s_hf}; accelbench: {s_acc}\n")
 if os.environ.get("GPU_VS_HF_CPU") == "1":
     print("SMOKE RUN on cpu with tiny presets: a check that the script works, not a measurement.\n")
-print("| model | dtype | batch | HF eager ms | accelbench ms (graph off) | ratio | accelbench ms (graph on) | ratio | graph on, fuse_linear=off ms | cuda_graph | fuse_linear | attention | target |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("| model | dtype | batch | HF eager ms | accelbench ms (graph off) | ratio | accelbench ms (graph on) | ratio | graph on, fuse_linear=off ms | J/item (graph on, NVML) | cuda_graph | fuse_linear | attention | target |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 keys = sorted(set(hf) | set(off) | set(on) | set(dec) | set(dec_on))
 def fmt(x):
     return "-" if x is None else f"{x:.3f}"
@@ -240,12 +266,14 @@ for k in keys:
     c_off, r_off = cell(a_off)
     c_on, r_on = cell(a_on)
     c_unf, _ = cell(unfused.get(k))
-    det = (a_on or a_off or (None, None, None, {}))[3]
+    joules = (a_on or (None,) * 5)[4]
+    c_j = "-" if joules in (None, "") else f"{float(joules):.4g}"
+    det = (a_on or a_off or (None, None, None, {}, None))[3]
     target = "1.5x" if k[0] == "tinyllama-decode" else ("2.0x" if k[2] == 1 else ("1.0x" if k[2] == 64 else ""))
     print(f"| {k[0]} | {k[1]} | {k[2]} | {fmt(h)} | {c_off} | {r_off} | {c_on} | {r_on} | "
-          f"{c_unf} | {det.get('cuda_graph', '-')[:50]} | {det.get('fuse_linear', '-')} | "
+          f"{c_unf} | {c_j} | {det.get('cuda_graph', '-')[:50]} | {det.get('fuse_linear', '-')} | "
           f"{det.get('attention', '-')} | {target} |")
-d = (list(off.values()) + list(dec.values()) + [(None, None, None, {})])[0][3]
+d = (list(off.values()) + list(dec.values()) + [(None, None, None, {}, None)])[0][3]
 print("\nsettings: " + ", ".join(f"{k}={d[k]}" for k in ("gpu", "cuda_runtime", "cudnn_version",
       "tf32_matmul", "tf32_cudnn", "cudnn_benchmark", "sdpa_cudnn", "cuda_alloc_conf") if k in d))
 for name, part in (("decode, graph off", dec), ("decode, graph on", dec_on)):
@@ -268,4 +296,32 @@ if checks:
 print("ratio = HF median latency / accelbench median latency = accelbench throughput / HF "
       "throughput at the same batch (decode: tokens/s per token step).")
 EOF
+# ---- (6) the CUDA gtests, time permitting (after the table: measurements come first) ----------
+# GpuSettingsCuda.* (graph replay == eager for bert / vit / whisper, the decode graph over two
+# refills) and FusedLinearCuda.* have only ever been compiled on the dev VM (no GPU there).
+gtest_status="not run"
+if [ "$cpu" = 1 ] || [ -z "${bdir:-}" ] || [ "${tests_configured:-0}" != 1 ]; then
+  gtest_status="not run (no CUDA build with tests here)"
+elif [ $((${GPU_VS_HF_TOTAL:-585} - $(elapsed))) -lt 75 ]; then
+  gtest_status="not run: too little time left"
+else
+  left=$((${GPU_VS_HF_TOTAL:-585} - $(elapsed) - 5))
+  glog=$out/cuda_gtests.log
+  if LD_LIBRARY_PATH=$acc_ld timeout $left ninja -C "$bdir" -j "${GPU_VS_HF_JOBS:-$(nproc)}" \
+      gpu_settings_test fused_linear_test >"$glog" 2>&1; then
+    gtest_status="built"
+    for t in "$bdir/tests/gpu/gpu_settings_test" "$bdir/tests/gpu/fused_linear_test"; do
+      left=$((${GPU_VS_HF_TOTAL:-585} - $(elapsed) - 3))
+      [ $left -gt 5 ] || { gtest_status="$gtest_status; out of time"; break; }
+      LD_LIBRARY_PATH=$acc_ld timeout $left "$t" --gtest_filter='*Cuda*' >"$work/gt.log" 2>&1
+      rc=$?
+      cat "$work/gt.log" >>"$glog"
+      gtest_status="$gtest_status; $(basename "$t") rc $rc: $(grep -E '^\[  (PASSED|FAILED|SKIPPED) ' "$work/gt.log" | tr '\n' ' ')"
+    done
+  else
+    gtest_status="build failed (cuda_gtests.log)"
+  fi
+fi
+say "cuda gtests: $gtest_status"
+echo "cuda gtests: $gtest_status" >>"$out/ratio_table.md"
 say "done in $(elapsed) s; files in $out"

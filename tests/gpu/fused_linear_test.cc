@@ -134,5 +134,33 @@ TEST(FusedLinearRefusals, TrainingAndQuantizedRecordWhy) {
   EXPECT_EQ(q->Facts().details.at("fuse_linear").rfind("off (the quantizing", 0), 0u);
 }
 
+// ---- on a CUDA device only (the device machine; skipped on this CPU build) ----
+
+// The CUDA defaults (fuse_linear on, inference captured into a CUDA graph) reproduce the eager,
+// unfused forward in fp32 and fp16.
+TEST(FusedLinearCuda, GraphWithFusionMatchesEagerUnfused) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device for this libtorch";
+  for (Precision p : {Precision::kFp32, Precision::kFp16}) {
+    for (const char* family : {"bert", "whisper", "llava"}) {
+      auto ref = backends::MakeBackend("libtorch");
+      auto req = Request(family, "off", Mode::kInference, {{"cuda_graph", "off"}});
+      req.platform = "cuda";
+      req.precision = p;
+      ref->Load(req);
+      ref->Step();
+      auto fused = backends::MakeBackend("libtorch");
+      req.options = {};  // the CUDA defaults
+      fused->Load(req);
+      const auto d = fused->Facts().details;
+      EXPECT_EQ(d.at("fuse_linear").rfind("on (", 0), 0u) << family << " " << d.at("fuse_linear");
+      EXPECT_EQ(d.at("cuda_graph"), "on") << family;
+      fused->Step();
+      EXPECT_LT(RelDiff(ref->LastOutput(), fused->LastOutput()),
+                p == Precision::kFp32 ? 1e-3 : 2e-2)
+          << family << " " << ToString(p);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace accelbench
