@@ -4,12 +4,10 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
-#include <map>
-#include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "hardware/nvml_monitor.h"
+#include "runner/gpu_counters.h"
 #include "runner/resources.h"
 #include "stats/stats.h"
 
@@ -193,27 +191,9 @@ Measured Measure(backends::Backend& backend, const PlannedConfig& c, const Harne
   for (const auto& [name, value] : facts.result_fields)  // issue 11
     if (const auto* f = FindResultField(name)) f->set(r, value);
 
-  // The GPU's counters through NVML, where the backend names its GPU: energy above the idle draw
-  // measured here (model loaded, nothing running), and clocks / temperature around the loop.
-  std::map<std::string, std::string> gpu_details;
-  std::unique_ptr<hardware::NvmlMonitor> gpu;
-  std::optional<double> gpu_idle_watts;
-  if (!own && !facts.gpu_pci_bus_id.empty()) {
-    std::string why;
-    gpu = hardware::NvmlMonitor::Open(facts.gpu_pci_bus_id, why);
-    if (!gpu) {
-      gpu_details["gpu_energy"] = "absent: " + why;
-    } else if (const auto j0 = gpu->EnergyJoules()) {
-      const auto a = Clock::now();
-      // The counter ticks coarsely (tens of ms): at least half a second of idle.
-      std::this_thread::sleep_for(std::chrono::duration<double>(std::max(opt.idle_power_s, 0.5)));
-      if (const auto j1 = gpu->EnergyJoules())
-        gpu_idle_watts = (*j1 - *j0) / std::chrono::duration<double>(Clock::now() - a).count();
-      gpu_details["gpu_idle_w"] = gpu_idle_watts ? std::to_string(*gpu_idle_watts) : "unknown";
-    } else {
-      gpu_details["gpu_energy"] = "absent: NVML has no energy counter for this GPU (pre-Volta?)";
-    }
-  }
+  // The GPU's counters through NVML, where the backend names its GPU (gpu_counters.h).
+  std::optional<GpuCounters> gpu;
+  if (!own && !facts.gpu_pci_bus_id.empty()) gpu.emplace(facts.gpu_pci_bus_id, opt.idle_power_s);
 
   std::vector<double> warm;
   std::optional<size_t> steady;
@@ -266,12 +246,7 @@ Measured Measure(backends::Backend& backend, const PlannedConfig& c, const Harne
 
   backend.ResetPeakMemory();
   const double e0 = energy && !own ? rapl.Joules() : 0;
-  hardware::GpuSample gpu_start;
-  std::optional<double> g0;
-  if (gpu) {
-    gpu_start = gpu->Sample();
-    g0 = gpu->EnergyJoules();
-  }
+  if (gpu) gpu->Start();
   LoopResult loop;
   if (own) {
     loop.samples_ms = own->samples_ms;
@@ -281,24 +256,9 @@ Measured Measure(backends::Backend& backend, const PlannedConfig& c, const Harne
     loop = MeasureLoop(backend, opt, delay_ms);
   }
   const double e1 = energy && !own ? rapl.Joules() : 0;
-  std::optional<double> g1;
-  hardware::GpuSample gpu_end;
   if (gpu) {
-    g1 = gpu->EnergyJoules();
-    gpu_end = gpu->Sample();
-    gpu_details["gpu_state_start"] = gpu_start.Text();
-    gpu_details["gpu_state_end"] = gpu_end.Text();
-    std::string held = hardware::SlowdownReasons(gpu_end.clock_limit_reasons.value_or(0));
-    const bool dropped =
-        gpu_start.sm_mhz && gpu_end.sm_mhz && *gpu_end.sm_mhz < 0.9 * *gpu_start.sm_mhz;
-    if (!held.empty() || dropped)
-      notes.push_back("GPU clocks held down during the measurement (" +
-                      (held.empty() ? std::string("no reason given") : held) +
-                      (gpu_start.sm_mhz && gpu_end.sm_mhz
-                           ? "; SM " + std::to_string(*gpu_start.sm_mhz) + " -> " +
-                                 std::to_string(*gpu_end.sm_mhz) + " MHz"
-                           : std::string()) +
-                      ")");
+    gpu->Stop();
+    if (auto note = gpu->ThrottleNote(); !note.empty()) notes.push_back(note);
   }
   m.samples_ms = std::move(loop.samples_ms);
   const auto& s = m.samples_ms;
@@ -363,14 +323,13 @@ Measured Measure(backends::Backend& backend, const PlannedConfig& c, const Harne
   if (energy && !own && facts.gpu_pci_bus_id.empty())
     r.energy_j_per_item =
         EnergyAboveIdlePerItem(e1 - e0, idle_watts, loop.elapsed_s, items, s.size());
-  if (g0 && g1 && gpu_idle_watts)
-    r.energy_j_per_item =
-        EnergyAboveIdlePerItem(*g1 - *g0, *gpu_idle_watts, loop.elapsed_s, items, s.size());
+  if (gpu) r.energy_j_per_item = gpu->EnergyPerItem(loop.elapsed_s, items, s.size());
 
   nlohmann::json opts = nlohmann::json::parse(ToJson(opt));
   opts["backend"] = c.backend_options;
   opts["runtime_details"] = facts.details;
-  for (const auto& [k, v] : gpu_details) opts["runtime_details"][k] = v;
+  if (gpu)
+    for (const auto& [k, v] : gpu->details()) opts["runtime_details"][k] = v;
   r.options_json = opts.dump();
   if (delay_ms > 0)
     notes.push_back(own ? "TEST ONLY: test_only_delay_ms ignored (this runtime times itself)"
