@@ -157,6 +157,23 @@ TEST(GpuSettings, DecodeStepBuildsRotaryTablesAndMaskOncePerToken) {
   EXPECT_EQ(two, six) << "the static cache's mask built per layer";
 }
 
+// Issue 13: whisper's residual stream is contiguous from the position add on (positions are the
+// first operand, so the sum takes their layout, not the transposed conv output's): no LayerNorm
+// has to copy its input, so the aten::contiguous copies do not grow with the encoder layers (the
+// other operand order made 2 per layer + 1: 5 at 2 layers, checked).
+TEST(GpuSettings, WhisperEncoderNeedsNoLayoutCopyPerLayer) {
+  auto copies = [](int64_t layers) {
+    auto b = backends::MakeBackend("libtorch");
+    auto req = Request("whisper", "cpu", {});
+    req.config.Set("num_layers", layers);
+    req.workload.seq_len = 1;
+    b->Load(req);
+    b->Step();
+    return CountCalls("aten::contiguous", [&] { b->Step(); });
+  };
+  EXPECT_EQ(copies(2), copies(4));
+}
+
 TEST(GpuSettings, StaticKvIsRecordedPerMode) {
   auto b = backends::MakeBackend("libtorch");
   b->Load(Request("llama", "cpu", {{"kv_static", "on"}}, Mode::kPrefill));

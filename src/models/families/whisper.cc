@@ -184,8 +184,13 @@ class Whisper final : public Family {
     Tensor x = ops.Act(ops.Conv1d(feats, w1, b1, 1, 1), Activation::kGelu);
     x = ops.Act(ops.Conv1d(x, w2, b2, 2, 1), Activation::kGelu);  // [B, d, max_source]
     x = ops.Transpose(x, {0, 2, 1});                              // [B, max_source, d]
-    x = ops.Add(x, ops.Param(e + ".embed_positions.weight", {d.max_source, d.d_model},
-                             WeightInit::Normal(d.std)));
+    // Positions first: the sum then takes their (contiguous) layout instead of the transposed
+    // conv output's, so the residual stream is contiguous for every layer after it (x first,
+    // as HF writes it, keeps the transposed layout: a copy in every LayerNorm and strided
+    // residual adds). The same sum, bit for bit.
+    x = ops.Add(ops.Param(e + ".embed_positions.weight", {d.max_source, d.d_model},
+                          WeightInit::Normal(d.std)),
+                x);
     for (int64_t l = 0; l < d.enc_layers; ++l) {
       const std::string p = e + ".layers." + std::to_string(l);
       const std::string a = p + ".self_attn";
