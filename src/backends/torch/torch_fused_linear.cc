@@ -1,6 +1,5 @@
 // Issue 13: projections sharing an input run as one linear (TorchOps::FuseLinearGroups).
 #include "backends/torch/torch_ops.h"
-#include "core/errors.h"
 
 namespace accelbench::backends::torch_backend {
 
@@ -14,9 +13,9 @@ int TorchOps::FuseLinearGroups(const std::vector<models::LinearGroup>& groups) {
     for (size_t i = 0; ok && i < g.weights.size(); ++i) {
       auto w = params_.find(g.weights[i]);
       ok = w != params_.end() && w->second.dim() == 2 && !w->second.requires_grad() &&
-           fused_member_.count(w->second.data_ptr()) == 0;
+           fused_member_.count(w->second.data_ptr()) == 0 &&
+           (ws.empty() || ws.front().size(1) == w->second.size(1));  // one input width
       if (ok) ws.push_back(w->second);
-      if (ok && !ws.empty()) ok = ws.front().size(1) == ws.back().size(1);
       if (ok && !g.biases[i].empty()) {
         auto b = params_.find(g.biases[i]);
         ok = b != params_.end() && b->second.dim() == 1 && b->second.size(0) == ws.back().size(0) &&
