@@ -7,10 +7,9 @@
 // Used by `accelbench report --png DIR --svg DIR` and by tests/report/report_e2e.sh.
 // Usage: node render_html.js REPORT.html [SCREENSHOT.png|-] [--charts-dir DIR] [--svg-dir DIR]
 'use strict';
-const { spawn } = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
+const { launch } = require('./cdp_chromium.js');
 
 const args = process.argv.slice(2);
 let chartsDir = null;
@@ -20,42 +19,18 @@ let svgDir = null;
 const si = args.indexOf('--svg-dir');
 if (si >= 0) { svgDir = args[si + 1]; args.splice(si, 2); }
 const html = args[0], png = args[1] && args[1] !== '-' ? args[1] : null;
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'accelbench-chromium-'));
-const chrome = spawn('/usr/lib/chromium/chromium', [
-  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--remote-debugging-pipe', `--user-data-dir=${profile}`, 'about:blank'],
-  { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
-const toChrome = chrome.stdio[3], fromChrome = chrome.stdio[4];
-let nextId = 1, buf = Buffer.alloc(0);
-const waiting = new Map();
+const browser = launch('accelbench-chromium-');
+const send = browser.send;
 const consoleErrors = [];
-fromChrome.on('data', chunk => {
-  buf = Buffer.concat([buf, chunk]);
-  let end;
-  while ((end = buf.indexOf(0)) >= 0) {
-    const msg = JSON.parse(buf.subarray(0, end).toString());
-    buf = buf.subarray(end + 1);
-    if (msg.id && waiting.has(msg.id)) {
-      const { resolve, reject } = waiting.get(msg.id);
-      waiting.delete(msg.id);
-      msg.error ? reject(new Error(JSON.stringify(msg.error))) : resolve(msg.result);
-    } else if (msg.method === 'Runtime.exceptionThrown') {
-      consoleErrors.push(msg.params.exceptionDetails.text + ' ' +
-        JSON.stringify(msg.params.exceptionDetails.exception?.description || ''));
-    } else if (msg.method === 'Runtime.consoleAPICalled' &&
-               (msg.params.type === 'error' || msg.params.type === 'warning')) {
-      consoleErrors.push(msg.params.type + ': ' + msg.params.args.map(a => a.value ?? a.description).join(' '));
-    }
+browser.onEvent(msg => {
+  if (msg.method === 'Runtime.exceptionThrown') {
+    consoleErrors.push(msg.params.exceptionDetails.text + ' ' +
+      JSON.stringify(msg.params.exceptionDetails.exception?.description || ''));
+  } else if (msg.method === 'Runtime.consoleAPICalled' &&
+             (msg.params.type === 'error' || msg.params.type === 'warning')) {
+    consoleErrors.push(msg.params.type + ': ' + msg.params.args.map(a => a.value ?? a.description).join(' '));
   }
 });
-function send(method, params = {}, sessionId) {
-  const id = nextId++;
-  const msg = { id, method, params };
-  if (sessionId) msg.sessionId = sessionId;
-  toChrome.write(JSON.stringify(msg) + '\0');
-  return new Promise((resolve, reject) => waiting.set(id, { resolve, reject }));
-}
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
 async function main() {
@@ -127,14 +102,13 @@ async function main() {
   }
   console.log(JSON.stringify(out));
 }
-const timer = setTimeout(() => { console.error('render_check: timed out'); chrome.kill(); process.exit(2); }, 90000);
-// Stops Chromium, waits for it to exit, then removes its profile directory.
+const timer = setTimeout(() => {
+  console.error('render_check: timed out');
+  browser.close().then(() => process.exit(2));
+}, 90000);
+// Stops Chromium (its whole process group), removes its profile directory, then exits.
 function finish(code) {
   clearTimeout(timer);
-  chrome.once('exit', () => {
-    try { fs.rmSync(profile, { recursive: true, force: true }); } catch (e) { /* best effort */ }
-    process.exit(code);
-  });
-  chrome.kill();
+  browser.close().then(() => process.exit(code));
 }
 main().then(() => finish(0), e => { console.error('render_check: ' + e.message); finish(2); });

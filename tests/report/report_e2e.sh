@@ -15,7 +15,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
   { cat "$T/run.err" >&2; fail "tiny run failed"; }
 [ -s "$T/run.html" ] || fail "run --report wrote no report"
 
-"$BIN" report --db "$T/r.duckdb" -o "$T/r.html" --png "$T/png" --svg "$T/svg" 2>"$T/report.err" ||
+# The headless browser's profile goes to TMPDIR: nothing may be left there afterwards.
+mkdir "$T/tmp"
+TMPDIR="$T/tmp" "$BIN" report --db "$T/r.duckdb" -o "$T/r.html" --png "$T/png" --svg "$T/svg" 2>"$T/report.err" ||
   fail "report failed: $(cat "$T/report.err")"
 for c in throughput latency memory batch_scaling; do
   head -c 8 "$T/png/$c.png" | od -An -tx1 | grep -q "89 50 4e 47 0d 0a 1a 0a" || fail "no PNG for $c"
@@ -24,7 +26,10 @@ for c in throughput latency memory batch_scaling; do
   grep -q 'xmlns="http://www.w3.org/2000/svg"' "$T/svg/$c.svg" || fail "SVG for $c has no namespace"
   grep -q 'role-mark' "$T/svg/$c.svg" || fail "SVG for $c has no marks"
 done
-node "$HERE/../../src/report/render_html.js" "$T/r.html" "$T/r.png" >"$T/render.json" || fail "render_html failed"
+TMPDIR="$T/tmp" node "$HERE/../../src/report/render_html.js" "$T/r.html" "$T/r.png" >"$T/render.json" ||
+  fail "render_html failed"
+left=$(find "$T/tmp" -mindepth 1 -maxdepth 1 -name 'accelbench-chromium-*' | wc -l)
+[ "$left" = 0 ] || fail "$left Chromium profile directories left in TMPDIR"
 [ -s "$T/r.png" ] || fail "no screenshot"
 "$BIN" db query --db "$T/r.duckdb" --format json \
   "SELECT result_id, batch, lat_p50_ms, lat_p99_ms, throughput, peak_rss_mb, status FROM results" \

@@ -6,50 +6,25 @@
 // history chart, and records the result table cells, the charts' datasets, the mark counts and
 // console errors.
 'use strict';
-const { spawn } = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
+const { launch } = require(path.join(__dirname, '../../src/report/cdp_chromium.js'));
 
 const [url, stepsFile] = process.argv.slice(2);
 const steps = JSON.parse(fs.readFileSync(stepsFile, 'utf8'));
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'accelbench-dash-'));
-const chrome = spawn('/usr/lib/chromium/chromium', [
-  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--remote-debugging-pipe', `--user-data-dir=${profile}`, 'about:blank'],
-  { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
-const toChrome = chrome.stdio[3], fromChrome = chrome.stdio[4];
-let nextId = 1, buf = Buffer.alloc(0);
-const waiting = new Map();
+const browser = launch('accelbench-dash-');
+const send = browser.send;
 const consoleErrors = [];
-fromChrome.on('data', chunk => {
-  buf = Buffer.concat([buf, chunk]);
-  let end;
-  while ((end = buf.indexOf(0)) >= 0) {
-    const msg = JSON.parse(buf.subarray(0, end).toString());
-    buf = buf.subarray(end + 1);
-    if (msg.id && waiting.has(msg.id)) {
-      const { resolve, reject } = waiting.get(msg.id);
-      waiting.delete(msg.id);
-      msg.error ? reject(new Error(JSON.stringify(msg.error))) : resolve(msg.result);
-    } else if (msg.method === 'Runtime.exceptionThrown') {
-      consoleErrors.push(msg.params.exceptionDetails.text + ' ' +
-        (msg.params.exceptionDetails.exception?.description || ''));
-    } else if (msg.method === 'Runtime.consoleAPICalled' && msg.params.type === 'error') {
-      consoleErrors.push(msg.params.args.map(a => a.value ?? a.description).join(' '));
-    } else if (msg.method === 'Log.entryAdded' && msg.params.entry.level === 'error') {
-      consoleErrors.push(msg.params.entry.text + ' ' + (msg.params.entry.url || ''));
-    }
+browser.onEvent(msg => {
+  if (msg.method === 'Runtime.exceptionThrown') {
+    consoleErrors.push(msg.params.exceptionDetails.text + ' ' +
+      (msg.params.exceptionDetails.exception?.description || ''));
+  } else if (msg.method === 'Runtime.consoleAPICalled' && msg.params.type === 'error') {
+    consoleErrors.push(msg.params.args.map(a => a.value ?? a.description).join(' '));
+  } else if (msg.method === 'Log.entryAdded' && msg.params.entry.level === 'error') {
+    consoleErrors.push(msg.params.entry.text + ' ' + (msg.params.entry.url || ''));
   }
 });
-function send(method, params = {}, sessionId) {
-  const id = nextId++;
-  const msg = { id, method, params };
-  if (sessionId) msg.sessionId = sessionId;
-  toChrome.write(JSON.stringify(msg) + '\0');
-  return new Promise((resolve, reject) => waiting.set(id, { resolve, reject }));
-}
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
 async function main() {
@@ -121,8 +96,5 @@ async function main() {
   console.log(JSON.stringify(out));
 }
 
-main().catch(e => { console.error(String(e)); process.exitCode = 1; }).finally(() => {
-  try { process.kill(chrome.pid, 'SIGKILL'); } catch (e) {}
-  try { fs.rmSync(profile, { recursive: true, force: true }); } catch (e) {}
-  setTimeout(() => process.exit(), 100);
-});
+main().catch(e => { console.error(String(e)); process.exitCode = 1; })
+  .finally(() => browser.close()).then(() => process.exit());

@@ -124,7 +124,9 @@ cat >"$T/steps.json" <<JSON
  {"name": "tag", "set": {"tag": "commit=aaa"}},
  {"name": "nomatch", "set": {"tag": "", "from": "2000-01-01", "to": "2000-01-02"}}]
 JSON
-node "$HERE/dashboard_cdp.js" "$URL1" "$T/steps.json" >"$T/page.json" || fail "dashboard_cdp failed"
+mkdir -p "$T/tmp"
+TMPDIR="$T/tmp" node "$HERE/dashboard_cdp.js" "$URL1" "$T/steps.json" >"$T/page.json" || fail "dashboard_cdp failed"
+[ -z "$(ls -A "$T/tmp")" ] || fail "dashboard_cdp left its Chromium profile behind: $(ls "$T/tmp")"
 node - "$T/page.json" "$T/db.json" "$KEY" "$KEY2" <<'JS' || fail "dashboard does not match the database"
 const fs = require('fs');
 const steps = JSON.parse(fs.readFileSync(process.argv[2])), db = JSON.parse(fs.readFileSync(process.argv[3]));
