@@ -13,6 +13,7 @@
 #include "cli/command.h"
 #include "core/enums.h"
 #include "core/errors.h"
+#include "core/host.h"
 #include "models/family.h"
 #include "predict/evaluate.h"
 #include "predict/prediction_store.h"
@@ -34,12 +35,6 @@ struct PredictFlags {
   int suggest = 0;
   double level = 0.9;
 };
-
-std::string HostName() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
-  return buf;
-}
 
 std::string Pct(double v) { return std::isnan(v) ? "n/a" : fmt::format("{:.1f}%", 100 * v); }
 std::string Num(double v) { return std::isnan(v) ? "n/a" : fmt::format("{:.3f}", v); }

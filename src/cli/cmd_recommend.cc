@@ -10,6 +10,7 @@
 
 #include "cli/command.h"
 #include "core/errors.h"
+#include "core/host.h"
 #include "hardware/hardware.h"
 #include "predict/recommend.h"
 #include "store/database.h"
@@ -58,12 +59,6 @@ std::pair<std::string, double> ParsePrice(const std::string& s) {
   } catch (const std::exception&) {
     throw UsageError("--price: '" + s + "' is not PLATFORM=PRICE/h");
   }
-}
-
-std::string HostName() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
-  return buf;
 }
 
 std::string Opt(const std::optional<double>& v, const char* f = "{:.4g}") {

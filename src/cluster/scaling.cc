@@ -12,6 +12,7 @@
 #include "cluster/shard.h"
 #include "core/build_info.h"
 #include "core/errors.h"
+#include "core/host.h"
 #include "hardware/hardware.h"
 #include "models/family.h"
 #include "models/lowering/meta_ops.h"
@@ -25,12 +26,6 @@ namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-std::string HostName() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
-  return buf;
-}
 
 struct Point {
   std::string model, preset;

@@ -41,6 +41,13 @@ class DlLibrary {
     if (!handle_) return nullptr;
     return reinterpret_cast<Fn>(dlsym(handle_, name));
   }
+  // A symbol the caller cannot do without: when absent, `missing` gets the first such name.
+  template <typename Fn>
+  Fn Required(const char* name, std::string& missing) const {
+    auto fn = Symbol<Fn>(name);
+    if (!fn && missing.empty()) missing = name;
+    return fn;
+  }
 
  private:
   void Close() {

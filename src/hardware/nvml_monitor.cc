@@ -9,10 +9,15 @@
 #include "hardware/hardware.h"
 
 namespace accelbench::hardware {
+
+// NVML's opaque device type, declared outside the anonymous namespace: a type with internal
+// linkage may not appear in the fields of NvmlMonitor::Impl (external linkage).
+struct nvmlDevice_st;
+
 namespace {
 
 using nvmlReturn_t = int;  // NVML_SUCCESS = 0
-using nvmlDevice_t = struct nvmlDevice_st*;
+using nvmlDevice_t = nvmlDevice_st*;
 using InitFn = nvmlReturn_t (*)();
 using ShutdownFn = nvmlReturn_t (*)();
 using CountFn = nvmlReturn_t (*)(unsigned int*);

@@ -8,11 +8,16 @@
 #include "hardware/probes.h"
 
 namespace accelbench::hardware {
+
+// NVML's opaque device type, declared where nvml_monitor.cc declares it (outside the anonymous
+// namespace): both files may share one translation unit in the unity build.
+struct nvmlDevice_st;
+
 namespace {
 
 // ---- the few NVML declarations we need (nvml.h is not required to build) ----
 using nvmlReturn_t = int;  // NVML_SUCCESS = 0
-using nvmlDevice_t = struct nvmlDevice_st*;
+using nvmlDevice_t = nvmlDevice_st*;
 struct nvmlMemory_t {
   unsigned long long total, free, used;
 };
@@ -42,28 +47,20 @@ using CuDriverVersionFn = CUresult (*)(int*);
 constexpr int kCuAttrCcMajor = 75;  // CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR
 constexpr int kCuAttrCcMinor = 76;
 
-// Looks up a required symbol; sets `missing` to its name when absent.
-template <typename Fn>
-Fn Required(const DlLibrary& lib, const char* name, std::string& missing) {
-  auto fn = lib.Symbol<Fn>(name);
-  if (!fn && missing.empty()) missing = name;
-  return fn;
-}
-
 }  // namespace
 
 nlohmann::json ProbeNvml(const std::string& library) {
   DlLibrary lib(library);
   if (!lib.ok()) return ProbeFailure(library, lib.error());
   std::string missing;
-  auto init = Required<NvmlInitFn>(lib, "nvmlInit_v2", missing);
-  auto shutdown = Required<NvmlShutdownFn>(lib, "nvmlShutdown", missing);
-  auto count_fn = Required<NvmlCountFn>(lib, "nvmlDeviceGetCount_v2", missing);
-  auto handle_fn = Required<NvmlHandleFn>(lib, "nvmlDeviceGetHandleByIndex_v2", missing);
-  auto name_fn = Required<NvmlNameFn>(lib, "nvmlDeviceGetName", missing);
-  auto mem_fn = Required<NvmlMemoryFn>(lib, "nvmlDeviceGetMemoryInfo", missing);
-  auto cc_fn = Required<NvmlCcFn>(lib, "nvmlDeviceGetCudaComputeCapability", missing);
-  auto driver_fn = Required<NvmlDriverFn>(lib, "nvmlSystemGetDriverVersion", missing);
+  auto init = lib.Required<NvmlInitFn>("nvmlInit_v2", missing);
+  auto shutdown = lib.Required<NvmlShutdownFn>("nvmlShutdown", missing);
+  auto count_fn = lib.Required<NvmlCountFn>("nvmlDeviceGetCount_v2", missing);
+  auto handle_fn = lib.Required<NvmlHandleFn>("nvmlDeviceGetHandleByIndex_v2", missing);
+  auto name_fn = lib.Required<NvmlNameFn>("nvmlDeviceGetName", missing);
+  auto mem_fn = lib.Required<NvmlMemoryFn>("nvmlDeviceGetMemoryInfo", missing);
+  auto cc_fn = lib.Required<NvmlCcFn>("nvmlDeviceGetCudaComputeCapability", missing);
+  auto driver_fn = lib.Required<NvmlDriverFn>("nvmlSystemGetDriverVersion", missing);
   if (!missing.empty()) return ProbeFailure(library, "missing symbol " + missing);
   auto err_fn = lib.Symbol<NvmlErrorStringFn>("nvmlErrorString");
   auto cuda_driver_fn = lib.Symbol<NvmlCudaDriverFn>("nvmlSystemGetCudaDriverVersion_v2");
@@ -134,12 +131,12 @@ nlohmann::json ProbeCudaDriver(const std::string& library) {
   DlLibrary lib(library);
   if (!lib.ok()) return ProbeFailure(library, lib.error());
   std::string missing;
-  auto init = Required<CuInitFn>(lib, "cuInit", missing);
-  auto count_fn = Required<CuCountFn>(lib, "cuDeviceGetCount", missing);
-  auto get_fn = Required<CuDeviceGetFn>(lib, "cuDeviceGet", missing);
-  auto name_fn = Required<CuNameFn>(lib, "cuDeviceGetName", missing);
-  auto mem_fn = Required<CuTotalMemFn>(lib, "cuDeviceTotalMem_v2", missing);
-  auto attr_fn = Required<CuAttributeFn>(lib, "cuDeviceGetAttribute", missing);
+  auto init = lib.Required<CuInitFn>("cuInit", missing);
+  auto count_fn = lib.Required<CuCountFn>("cuDeviceGetCount", missing);
+  auto get_fn = lib.Required<CuDeviceGetFn>("cuDeviceGet", missing);
+  auto name_fn = lib.Required<CuNameFn>("cuDeviceGetName", missing);
+  auto mem_fn = lib.Required<CuTotalMemFn>("cuDeviceTotalMem_v2", missing);
+  auto attr_fn = lib.Required<CuAttributeFn>("cuDeviceGetAttribute", missing);
   if (!missing.empty()) return ProbeFailure(library, "missing symbol " + missing);
   auto version_fn = lib.Symbol<CuDriverVersionFn>("cuDriverGetVersion");
   if (CUresult r = init(0); r != 0) {

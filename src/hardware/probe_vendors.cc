@@ -12,13 +12,6 @@
 namespace accelbench::hardware {
 namespace {
 
-template <typename Fn>
-Fn Required(const DlLibrary& lib, const char* name, std::string& missing) {
-  auto fn = lib.Symbol<Fn>(name);
-  if (!fn && missing.empty()) missing = name;
-  return fn;
-}
-
 // ---- rocm-smi ----
 using rsmi_status_t = int;  // RSMI_STATUS_SUCCESS = 0
 using RsmiInitFn = rsmi_status_t (*)(uint64_t);
@@ -74,11 +67,11 @@ nlohmann::json ProbeRocmSmi(const std::string& library) {
   DlLibrary lib(library);
   if (!lib.ok()) return ProbeFailure(library, lib.error());
   std::string missing;
-  auto init = Required<RsmiInitFn>(lib, "rsmi_init", missing);
-  auto shutdown = Required<RsmiShutdownFn>(lib, "rsmi_shut_down", missing);
-  auto count_fn = Required<RsmiCountFn>(lib, "rsmi_num_monitor_devices", missing);
-  auto name_fn = Required<RsmiNameFn>(lib, "rsmi_dev_name_get", missing);
-  auto mem_fn = Required<RsmiMemTotalFn>(lib, "rsmi_dev_memory_total_get", missing);
+  auto init = lib.Required<RsmiInitFn>("rsmi_init", missing);
+  auto shutdown = lib.Required<RsmiShutdownFn>("rsmi_shut_down", missing);
+  auto count_fn = lib.Required<RsmiCountFn>("rsmi_num_monitor_devices", missing);
+  auto name_fn = lib.Required<RsmiNameFn>("rsmi_dev_name_get", missing);
+  auto mem_fn = lib.Required<RsmiMemTotalFn>("rsmi_dev_memory_total_get", missing);
   if (!missing.empty()) return ProbeFailure(library, "missing symbol " + missing);
   if (rsmi_status_t r = init(0); r != 0) {
     return ProbeFailure(library, fmt::format("rsmi_init failed: status {}", r));
@@ -108,10 +101,10 @@ nlohmann::json ProbeHip(const std::string& library) {
   DlLibrary lib(library);
   if (!lib.ok()) return ProbeFailure(library, lib.error());
   std::string missing;
-  auto init = Required<HipInitFn>(lib, "hipInit", missing);
-  auto count_fn = Required<HipCountFn>(lib, "hipGetDeviceCount", missing);
-  auto name_fn = Required<HipNameFn>(lib, "hipDeviceGetName", missing);
-  auto mem_fn = Required<HipTotalMemFn>(lib, "hipDeviceTotalMem", missing);
+  auto init = lib.Required<HipInitFn>("hipInit", missing);
+  auto count_fn = lib.Required<HipCountFn>("hipGetDeviceCount", missing);
+  auto name_fn = lib.Required<HipNameFn>("hipDeviceGetName", missing);
+  auto mem_fn = lib.Required<HipTotalMemFn>("hipDeviceTotalMem", missing);
   if (!missing.empty()) return ProbeFailure(library, "missing symbol " + missing);
   if (hipError_t r = init(0); r != 0) {
     return ProbeFailure(library, fmt::format("hipInit failed: HIP error {}", r));
@@ -144,10 +137,10 @@ nlohmann::json ProbeOpenVino(const std::string& library) {
   DlLibrary lib(library);
   if (!lib.ok()) return ProbeFailure(library, lib.error());
   std::string missing;
-  auto create = Required<OvCoreCreateFn>(lib, "ov_core_create", missing);
-  auto core_free = Required<OvCoreFreeFn>(lib, "ov_core_free", missing);
-  auto devices_fn = Required<OvDevicesFn>(lib, "ov_core_get_available_devices", missing);
-  auto devices_free = Required<OvDevicesFreeFn>(lib, "ov_available_devices_free", missing);
+  auto create = lib.Required<OvCoreCreateFn>("ov_core_create", missing);
+  auto core_free = lib.Required<OvCoreFreeFn>("ov_core_free", missing);
+  auto devices_fn = lib.Required<OvDevicesFn>("ov_core_get_available_devices", missing);
+  auto devices_free = lib.Required<OvDevicesFreeFn>("ov_available_devices_free", missing);
   if (!missing.empty()) return ProbeFailure(library, "missing symbol " + missing);
   auto get_property = lib.Symbol<OvGetPropertyFn>("ov_core_get_property");
   auto ov_free = lib.Symbol<OvFreeFn>("ov_free");
@@ -206,7 +199,7 @@ nlohmann::json ProbeQnn(const std::string& library, const std::string& backend) 
   DlLibrary lib(library);
   if (!lib.ok()) return ProbeFailure(library, lib.error());
   std::string missing;
-  auto providers_fn = Required<QnnGetProvidersFn>(lib, "QnnInterface_getProviders", missing);
+  auto providers_fn = lib.Required<QnnGetProvidersFn>("QnnInterface_getProviders", missing);
   if (!missing.empty()) return ProbeFailure(library, "missing symbol " + missing);
   const QnnInterfacePrefix** providers = nullptr;
   uint32_t n = 0;

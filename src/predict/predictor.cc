@@ -7,6 +7,7 @@
 
 #include "core/errors.h"
 #include "predict/metrics.h"
+#include "stats/stats.h"
 
 namespace accelbench::predict {
 
@@ -23,13 +24,6 @@ namespace {
 
 double Target(const Row& r) { return std::log(*r.p50_ms / r.roofline_ms); }
 
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 }  // namespace
 
 Predictor::Core Predictor::FitCore(const std::vector<Row>& rows, const std::vector<size_t>& idx,
@@ -37,7 +31,7 @@ Predictor::Core Predictor::FitCore(const std::vector<Row>& rows, const std::vect
   Core c;
   std::vector<double> t;
   for (size_t i : idx) t.push_back(Target(rows[i]));
-  c.log_scale = Median(t);
+  c.log_scale = t.empty() ? 0 : stats::Median(t);
   if (o.method == Method::kLearned) {
     std::vector<float> x, y;
     for (size_t i : idx) {

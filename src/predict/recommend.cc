@@ -8,6 +8,7 @@
 #include "core/enums.h"
 #include "core/errors.h"
 #include "models/family.h"
+#include "stats/stats.h"
 #include "store/database.h"
 
 namespace accelbench::predict {
@@ -30,13 +31,6 @@ std::string Fmt(double v) {
   char b[64];
   std::snprintf(b, sizeof b, "%.4g", v);
   return b;
-}
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 std::optional<double> PriceFor(const RecommendRequest& req, const ConfigSpec& c) {
@@ -219,7 +213,7 @@ Recommendation Recommend(store::Database& db, const RecommendRequest& req) {
     for (const auto* r : mine) platforms.insert(r->cfg.platform);
     for (const auto& p : req.platforms)
       platforms.insert(p.find(':') == std::string::npos && p != "cpu" ? p + ":0" : p);
-    const double tail = tail_ratio.empty() ? 1.0 : Median(tail_ratio);
+    const double tail = tail_ratio.empty() ? 1.0 : stats::Median(tail_ratio);
     for (const auto& platform : platforms) {
       ConfigSpec probe;
       probe.platform = platform;

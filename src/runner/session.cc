@@ -9,6 +9,7 @@
 #include "backends/registry.h"
 #include "cluster/shard.h"
 #include "core/errors.h"
+#include "core/host.h"
 #include "hardware/capabilities.h"
 #include "hardware/hardware.h"
 #include "report/html_report.h"
@@ -53,12 +54,6 @@ class StoreSink : public ResultSink {
   std::string host_;
   std::string shard_;  // "I/N" of a sharded run (issue 10), else empty
 };
-
-std::string HostName() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
-  return buf;
-}
 
 PlanContext ContextFrom(const hardware::HardwareReport& report, bool test_double) {
   PlanContext ctx;
@@ -119,8 +114,7 @@ void ProbeBrowserIfAsked(const std::vector<Sweep>& sweeps, hardware::HardwareRep
     }
   }
   if (browsers.empty()) return;
-  auto web =
-      backends::browser::ProbeBrowsersPlatforms(std::chrono::milliseconds(60000), browsers);
+  auto web = backends::browser::ProbeBrowsersPlatforms(std::chrono::milliseconds(60000), browsers);
   std::erase_if(report.platforms, [](const auto& p) { return IsWebKind(p.kind); });
   for (auto& s : web) report.platforms.push_back(std::move(s));
 }
@@ -151,14 +145,18 @@ int RunCommand(const RunCommandOptions& opt) {
   // ---- sharding (issue 10): the shard, the run id all shards share, this shard's database ----
   const auto env = cluster::ProcessEnv();
   cluster::ShardSpec shard;
-  if (!opt.shard.empty()) shard = cluster::ParseShard(opt.shard);
-  else if (auto s = cluster::DetectLauncherShard(env)) shard = *s;
+  if (!opt.shard.empty())
+    shard = cluster::ParseShard(opt.shard);
+  else if (auto s = cluster::DetectLauncherShard(env))
+    shard = *s;
   const std::string shared_run_id = cluster::SharedRunId(opt.run_id, shard, env);
   if (shard.Sharded() && opt.default_suite)
-    throw UsageError("--default-suite cannot be sharded: its plan depends on each host's stored "
-                     "calibrations, so shards would not agree on it; use a sweep");
+    throw UsageError(
+        "--default-suite cannot be sharded: its plan depends on each host's stored "
+        "calibrations, so shards would not agree on it; use a sweep");
   if (shard.Sharded() && shared_run_id.empty() && opt.resume_run_id.empty())
-    throw UsageError("shard " + shard.Label() + " needs a run id shared by all shards: --run-id ID "
+    throw UsageError("shard " + shard.Label() +
+                     " needs a run id shared by all shards: --run-id ID "
                      "(or ACCELBENCH_RUN_ID, or a launcher job id)");
   if (!opt.resume_run_id.empty() && !opt.run_id.empty())
     throw UsageError("--resume and --run-id: give one of them");
@@ -257,8 +255,8 @@ int RunCommand(const RunCommandOptions& opt) {
             << (shard.Sharded() ? " shard " + shard.Label() + " (" + shard.source + ", " +
                                       std::to_string(full_plan.Total()) + " in the whole sweep)"
                                 : std::string())
-            << ": " << plan.Total() << " configurations ("
-            << plan.skipped.size() << " skipped: platform absent or combination unsupported"
+            << ": " << plan.Total() << " configurations (" << plan.skipped.size()
+            << " skipped: platform absent or combination unsupported"
             << (completed.empty() ? "" : ", " + std::to_string(completed.size()) + " already done")
             << ") into " << db_path << "\n";
   // Memory bandwidth of this host's CPU (STREAM triad), once per host: the predictor's roofline

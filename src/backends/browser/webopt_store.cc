@@ -3,6 +3,7 @@
 #include <unistd.h>
 #include <regex>
 
+#include "core/host.h"
 #include "stats/stats.h"
 
 namespace accelbench::backends::browser {
@@ -17,12 +18,6 @@ std::string Quote(const std::string& s) {
     out += c;
   }
   return out + "'";
-}
-
-std::string Host() {
-  char buf[256] = {};
-  gethostname(buf, sizeof buf - 1);
-  return buf;
 }
 
 }  // namespace
@@ -50,7 +45,7 @@ std::string BeginWebOptRun(store::Database& db, const std::string& command,
   run.command = command;
   run.tags = tags;
   run.tags["issue"] = "6";
-  run.host = Host();
+  run.host = HostName();
   db.InsertRun(run);
   return run.run_id;
 }
@@ -67,7 +62,7 @@ ResultRecord WebOptRecord(const std::string& run_id, const std::string& model,
   ResultRecord r;
   r.result_id = store::NewUuid();
   r.run_id = run_id;
-  r.host = Host();
+  r.host = HostName();
   r.started_utc = store::NowUtc();
   r.model = model;
   r.preset = preset;

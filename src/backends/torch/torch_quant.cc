@@ -36,7 +36,10 @@ std::pair<at::Tensor, at::Tensor> Int8Rows(const at::Tensor& w) {
   return {q, s};
 }
 
-// int4 storage of a [rows, cols] fp32 weight: packed nibbles, fp16 scales, zero points.
+}  // namespace
+
+// int4 storage of a [rows, cols] fp32 weight: packed nibbles, fp16 scales, zero points. Outside
+// the anonymous namespace: QuantLinear and QuantEmbedding (external linkage) hold one.
 struct Int4Store {
   at::Tensor packed;  // uint8 [rows, blocks * g / 2]
   at::Tensor scales;  // fp16 [rows, blocks]
@@ -91,8 +94,6 @@ struct Int4Store {
     return cols == blocks * group ? q : q.slice(1, 0, cols);
   }
 };
-
-}  // namespace
 
 struct QuantLinear {
   Precision precision = Precision::kFp32;
