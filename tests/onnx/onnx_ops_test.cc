@@ -5,6 +5,8 @@
 #include <onnx/onnx_pb.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 
@@ -121,6 +123,34 @@ TEST(OnnxOps, CausalAttentionWithCacheOffsetGqaAndPadding) {
         }
       }
   ExpectNear(got, want, 1e-5);
+}
+
+// onnxruntime-node runs with TMPDIR pointing into the runner's own temporary directory: the empty
+// mat-debug-<pid>.log that onnxruntime's telemetry layer creates per session (and the job files)
+// are removed with it, nothing is left in the caller's TMPDIR.
+TEST(OnnxOps, OrtRunLeavesNothingInTmpdir) {
+  onnx_test::TempDir dir;
+  const auto path = BuildModel(dir, "tmp", [&](models::OnnxOps& ops) {
+    auto x = ops.Input("x", DType::kFloat,
+                       {Dim::Static(1), Dim::Static(2), Dim::Symbolic("s", 3), Dim::Static(8)});
+    ops.Output("y", ops.Rotary(x, 0, 10000.f));
+  });
+  const std::string tmpdir = dir.File("tmpdir");
+  std::filesystem::create_directory(tmpdir);
+  const char* old = std::getenv("TMPDIR");
+  const std::string saved = old ? old : "";
+  setenv("TMPDIR", tmpdir.c_str(), 1);
+  HostMap in{{"x", Floats({1, 2, 3, 8}, 5)}};
+  const auto out = models::RunOnnxRuntimeNode(path, in).outputs;
+  if (old)
+    setenv("TMPDIR", saved.c_str(), 1);
+  else
+    unsetenv("TMPDIR");
+  EXPECT_EQ(out.count("y"), 1u);
+  std::string left;
+  for (const auto& e : std::filesystem::directory_iterator(tmpdir))
+    left += e.path().filename().string() + " ";
+  EXPECT_EQ(left, "");
 }
 
 TEST(OnnxOps, RotaryAndPositionsWithOffset) {

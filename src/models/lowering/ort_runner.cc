@@ -64,8 +64,10 @@ std::string Tail(const std::string& s, size_t n = 2000) {
   return s.size() <= n ? s : s.substr(s.size() - n);
 }
 
-// Spawns argv with stdout+stderr to `log`; returns the exit status (or throws).
-int Spawn(const std::vector<std::string>& argv, const fs::path& log) {
+// Spawns argv with stdout+stderr to `log` and TMPDIR set to `tmpdir`; returns the exit status
+// (or throws). onnxruntime's telemetry layer creates an empty mat-debug-<pid>.log in TMPDIR for
+// every session: it goes into our own temporary directory, removed with it.
+int Spawn(const std::vector<std::string>& argv, const fs::path& log, const fs::path& tmpdir) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -73,8 +75,15 @@ int Spawn(const std::vector<std::string>& argv, const fs::path& log) {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  std::vector<std::string> env;
+  for (char** e = environ; e && *e; ++e)
+    if (std::strncmp(*e, "TMPDIR=", 7) != 0) env.emplace_back(*e);
+  env.push_back("TMPDIR=" + tmpdir.string());
+  std::vector<char*> envp;
+  for (auto& kv : env) envp.push_back(kv.data());
+  envp.push_back(nullptr);
   pid_t pid = 0;
-  const int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
+  const int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0)
     throw RuntimeError("cannot start '" + argv[0] + "' (" + std::strerror(rc) +
@@ -139,7 +148,7 @@ OrtRunResult RunOnnxRuntimeNode(const std::string& model_path,
 
   const std::string script = opt.script.empty() ? DefaultOrtScript() : opt.script;
   const fs::path log = tmp.path() / "log.txt";
-  const int rc = Spawn({opt.node, script, job_path.string()}, log);
+  const int rc = Spawn({opt.node, script, job_path.string()}, log, tmp.path());
   if (rc != 0) {
     std::string msg = Tail(ReadFile(log));
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
