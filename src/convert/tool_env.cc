@@ -10,9 +10,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/env_block.h"
 #include "core/errors.h"
-
-extern char** environ;
 
 namespace accelbench::convert {
 
@@ -90,20 +89,9 @@ int RunTool(const std::string& path, const std::vector<std::string>& args,
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
-  std::vector<std::string> env_s;
-  for (char** e = environ; *e; ++e) {
-    const std::string kv = *e;
-    const std::string key = kv.substr(0, kv.find('='));
-    bool overridden = false;
-    for (const auto& x : extra_env) overridden |= x.substr(0, x.find('=')) == key;
-    if (!overridden) env_s.push_back(kv);
-  }
-  env_s.insert(env_s.end(), extra_env.begin(), extra_env.end());
-  std::vector<char*> envp;
-  for (auto& e : env_s) envp.push_back(e.data());
-  envp.push_back(nullptr);
+  EnvBlock env(extra_env);
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, path.c_str(), &fa, nullptr, argv.data(), envp.data());
+  const int rc = posix_spawn(&pid, path.c_str(), &fa, nullptr, argv.data(), env.data());
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) throw RuntimeError("cannot start " + path + ": " + std::strerror(rc));
   int status = 0;

@@ -20,6 +20,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/env_block.h"
 #include "core/errors.h"
 
 namespace accelbench::backends::browser {
@@ -211,22 +212,9 @@ ChromiumProcess::ChromiumProcess(const std::string& binary, const std::string& u
 
   // The environment, built before fork (the child only execs). Firefox: headless, no crash
   // reporter, HOME inside the work dir (nothing written to ~).
-  std::vector<std::string> env;
-  const std::vector<std::string> overrides =
-      firefox ? std::vector<std::string>{"MOZ_HEADLESS=1", "MOZ_CRASHREPORTER_DISABLE=1",
-                                         "HOME=" + work_dir_}
-              : std::vector<std::string>{};
-  for (char** e = environ; e && *e; ++e) {
-    const std::string kv = *e;
-    bool replaced = false;
-    for (const auto& o : overrides)
-      replaced = replaced || kv.compare(0, o.find('=') + 1, o, 0, o.find('=') + 1) == 0;
-    if (!replaced) env.push_back(kv);
-  }
-  for (const auto& o : overrides) env.push_back(o);
-  std::vector<char*> envp;
-  for (auto& kv : env) envp.push_back(kv.data());
-  envp.push_back(nullptr);
+  EnvBlock env(firefox ? std::vector<std::string>{"MOZ_HEADLESS=1", "MOZ_CRASHREPORTER_DISABLE=1",
+                                                  "HOME=" + work_dir_}
+                       : std::vector<std::string>{});
 
   const int log_fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (log_fd < 0) throw RuntimeError("cannot create " + log_path_);
@@ -250,7 +238,7 @@ ChromiumProcess::ChromiumProcess(const std::string& binary, const std::string& u
     if (devnull >= 0) dup2(devnull, 0);
     dup2(log_fd, 1);
     dup2(log_fd, 2);
-    execve(args[0], args.data(), envp.data());
+    execve(args[0], args.data(), env.data());
     _exit(127);
   }
   setpgid(pid_, pid_);  // also from the parent, so Kill() never races the child's setpgid

@@ -14,11 +14,10 @@
 #include <sstream>
 #include <vector>
 
+#include "core/env_block.h"
 #include "core/errors.h"
 #include "models/lowering/onnx_graph.h"
 #include "models/weights.h"
-
-extern char** environ;
 
 namespace accelbench::models {
 
@@ -75,15 +74,9 @@ int Spawn(const std::vector<std::string>& argv, const fs::path& log, const fs::p
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  std::vector<std::string> env;
-  for (char** e = environ; e && *e; ++e)
-    if (std::strncmp(*e, "TMPDIR=", 7) != 0) env.emplace_back(*e);
-  env.push_back("TMPDIR=" + tmpdir.string());
-  std::vector<char*> envp;
-  for (auto& kv : env) envp.push_back(kv.data());
-  envp.push_back(nullptr);
+  EnvBlock env({"TMPDIR=" + tmpdir.string()});
   pid_t pid = 0;
-  const int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), envp.data());
+  const int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), env.data());
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0)
     throw RuntimeError("cannot start '" + argv[0] + "' (" + std::strerror(rc) +
