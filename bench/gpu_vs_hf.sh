@@ -4,15 +4,17 @@
 # with bench/gpu_carry.sh (DuckDB and the Debian -dev packages, xz-compressed into
 # third_party/gpu-carry), then on the device machine, from the copy of the repository:
 #     carry ["third_party/gpu-carry"];  bash bench/gpu_vs_hf.sh
-# It writes gpu_vs_hf.log, build.log, hf.csv, acc.json (accelbench's rows of every pass),
-# ratio_table.md and cuda_gtests.log to $OUT (or ./gpu-vs-hf): 6 files (the device tool brings 8).
+# It writes gpu_vs_hf.log, build.log, hf.csv, hf_graph.csv, acc.json (accelbench's rows of every
+# pass), ratio_table.md and cuda_gtests.log to $OUT (or ./gpu-vs-hf): 7 files (the device tool
+# brings 8).
 # Steps: (1) preflight (GPU, torch, nvcc, cmake, ninja); (2) configure against the python
 # torch's libtorch (tests configured where GTest is found, else off) and build ONLY the
 # accelbench target with ninja; (3) HF eager reference (bench/hf_reference.py); (4) accelbench
 # `run --platforms cuda` for bert-base, vit-base, whisper-tiny at batch 1,8,64 in fp16 and fp32
 # with cuda_graph off and on, TinyLlama-shaped decode at batch 1 (graph off and on), then graph on
 # with fuse_linear=off; (5) the ratio table (accelbench / HF throughput, NVML J/item, clock
-# notes); (6) time permitting, build and run the CUDA gtests (`*Cuda*` of gpu_settings_test and
+# notes; and a diagnostic, before the unfused pass: HF's forward replayed from a CUDA graph,
+# hf_graph.csv, its kernel time without Python); (6) time permitting, build and run the CUDA gtests (`*Cuda*` of gpu_settings_test and
 # fused_linear_test). GPU_VS_HF_DEADLINE (default 540 s): no accelbench pass starts later;
 # GPU_VS_HF_TOTAL (default 585 s): step (6) ends by then.
 # A step that fails is reported in the table, and the later steps still run.
@@ -71,7 +73,9 @@ if [ -z "$bin" ]; then
   # refuses config files written for CMake < 3.5 unless CMAKE_POLICY_VERSION_MINIMUM is set.
   cmake_args=(-S "$root" -B "$bdir" -G Ninja -DCMAKE_BUILD_TYPE=Release
               -DTORCH_CUDA_ARCH_LIST=9.0
-              -DCMAKE_CUDA_ARCHITECTURES=90 -DCMAKE_POLICY_VERSION_MINIMUM=3.5)
+              -DCMAKE_CUDA_ARCHITECTURES=90 -DCMAKE_POLICY_VERSION_MINIMUM=3.5
+              -DACCELBENCH_UNITY_BUILD=OFF)  # file by file: 16 cores there, and one unity batch
+                                             # of the 12 libtorch backend files would be ~4 min
   pp=$prefix
   if [ -n "$devroot" ] && [ -d "$devroot/usr" ]; then  # unpacked Debian -dev packages
     say "using devroot $devroot"
@@ -172,7 +176,24 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
   dec_prec=fp16; [ "$cpu" = 1 ] && dec_prec=fp32
   # on_unfused (last, time permitting): graph on with fuse_linear=off, to measure the fusion
   # (fuse_linear is on by default on CUDA; every other pass runs with it).
-  for graph in off decode on on_unfused; do
+  # hf_graph (before the unfused pass): a diagnostic, HF's forward replayed from a CUDA graph in
+  # its own process (a refused capture disturbs nothing else), at most 90 s: how much of HF
+  # eager's time is Python and launch overhead.
+  for graph in off decode on hf_graph on_unfused; do
+    if [ $graph = hf_graph ]; then
+      left=$((deadline - $(elapsed)))
+      [ $left -gt 90 ] && left=90
+      if [ "$cpu" = 1 ] || [ $have_py != 0 ] || [ "${GPU_VS_HF_SKIP_HF:-0}" = 1 ]; then
+        :
+      elif [ $left -lt 30 ]; then
+        skipped_runs="$skipped_runs hf_graph"
+      else
+        PYTHONUNBUFFERED=1 timeout $left python3 "$root/bench/hf_reference.py" --device cuda \
+          --graph-floor --out "$out/hf_graph.csv" 2>>"$log" >/dev/null &&
+          say "hf graph-replayed: ok ($(elapsed) s)" || say "hf graph-replayed: incomplete (see log)"
+      fi
+      continue
+    fi
     if [ $graph = decode ]; then
       # Static KV cache (the CUDA default): eager, then the step captured and replayed per token.
       for dg in off on; do
@@ -226,10 +247,13 @@ python3 - "$out" "$status_build" "$status_hf" "$status_acc" <<'EOF' | tee "$out/
 import csv, json, os, sys
 out, s_build, s_hf, s_acc = sys.argv[1:5]
 names = {"bert": "bert", "vit": "vit", "whisper": "whisper", "llama": "tinyllama-decode"}
-hf = {}
+hf, hf_graph = {}, {}
 if os.path.exists(f"{out}/hf.csv"):
     for r in csv.DictReader(open(f"{out}/hf.csv")):
         hf[(r["model"], r["dtype"], int(r["batch"]))] = float(r["median_ms"])
+if os.path.exists(f"{out}/hf_graph.csv"):
+    for r in csv.DictReader(open(f"{out}/hf_graph.csv")):
+        hf_graph[(r["model"], r["dtype"], int(r["batch"]))] = float(r["median_ms"])
 try:
     acc_parts = json.load(open(f"{out}/acc.json"))
 except (OSError, ValueError):
@@ -251,8 +275,8 @@ dec, dec_on = load("decode_off"), load("decode_on")
 print(f"build: {s_build}; hf: {s_hf}; accelbench: {s_acc}\n")
 if os.environ.get("GPU_VS_HF_CPU") == "1":
     print("SMOKE RUN on cpu with tiny presets: a check that the script works, not a measurement.\n")
-print("| model | dtype | batch | HF eager ms | accelbench ms (graph off) | ratio | accelbench ms (graph on) | ratio | graph on, fuse_linear=off ms | J/item (graph on, NVML) | cuda_graph | fuse_linear | attention | target |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("| model | dtype | batch | HF eager ms | accelbench ms (graph off) | ratio | accelbench ms (graph on) | ratio | graph on, fuse_linear=off ms | HF graph-replayed ms (diagnostic) | J/item (graph on, NVML) | cuda_graph | fuse_linear | attention | target |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 keys = sorted(set(hf) | set(off) | set(on) | set(dec) | set(dec_on))
 def fmt(x):
     return "-" if x is None else f"{x:.3f}"
@@ -274,7 +298,7 @@ for k in keys:
     det = (a_on or a_off or (None, None, None, {}, None))[3]
     target = "1.5x" if k[0] == "tinyllama-decode" else ("2.0x" if k[2] == 1 else ("1.0x" if k[2] == 64 else ""))
     print(f"| {k[0]} | {k[1]} | {k[2]} | {fmt(h)} | {c_off} | {r_off} | {c_on} | {r_on} | "
-          f"{c_unf} | {c_j} | {det.get('cuda_graph', '-')[:50]} | {det.get('fuse_linear', '-')} | "
+          f"{c_unf} | {fmt(hf_graph.get(k))} | {c_j} | {det.get('cuda_graph', '-')[:50]} | {det.get('fuse_linear', '-')} | "
           f"{det.get('attention', '-')} | {target} |")
 d = (list(off.values()) + list(dec.values()) + [(None, None, None, {}, None)])[0][3]
 print("\nsettings: " + ", ".join(f"{k}={d[k]}" for k in ("gpu", "cuda_runtime", "cudnn_version",
@@ -296,6 +320,8 @@ checks = [(k, a[3].get("cuda_graph_check")) for k, a in sorted(on.items()) if a[
 if checks:
     print("graph replay vs eager (inference, checked at load): " +
           "; ".join(f"{k[0]} {k[1]} b{k[2]}: {c.split(' = ')[-1]}" for k, c in checks))
+print("HF graph-replayed: the same HF forward captured in one CUDA graph (a diagnostic of "
+      "HF's kernel time without Python and launch overhead; the target compares HF eager).")
 print("ratio = HF median latency / accelbench median latency = accelbench throughput / HF "
       "throughput at the same batch (decode: tokens/s per token step).")
 EOF

@@ -9,6 +9,9 @@ no torch.compile). Timing: median of --iters runs after --warmup runs, torch.inf
 the device synchronised around every run. Prints one CSV row per measurement:
     model,dtype,batch,median_ms,items_per_s
 (items are sequences / images / clips; tokens for the decode row, model "tinyllama-decode").
+With --graph-floor the rows time graph replays instead (a diagnostic; a capture that fails is
+reported on stderr and leaves its row out). Run it as its own process: a failed capture cannot
+disturb the eager measurements.
 """
 import argparse
 import statistics
@@ -29,6 +32,10 @@ def parse_args():
     p.add_argument("--new-tokens", type=int, default=32, help="decode: generated tokens")
     p.add_argument("--device", default="cuda")
     p.add_argument("--tiny", action="store_true", help="tiny configs (a smoke run on any CPU)")
+    p.add_argument("--graph-floor", action="store_true",
+                   help="diagnostic instead of eager: time the HF forward captured once in a CUDA "
+                        "graph and replayed (HF's own kernels without Python and launch "
+                        "overhead; not what users run, not the target). CUDA only, no decode")
     p.add_argument("--out", default="", help="also write the CSV here")
     return p.parse_args()
 
@@ -61,6 +68,23 @@ def main():
                 sync()
                 times.append((time.perf_counter() - t0) * 1000.0)
         return statistics.median(times)
+
+    def graph_ms(fn):
+        """HF's forward captured once in a CUDA graph, then median_ms of its replays."""
+        with torch.inference_mode():
+            side = torch.cuda.Stream()
+            side.wait_stream(torch.cuda.current_stream())
+            with torch.cuda.stream(side):
+                for _ in range(3):
+                    fn()
+            torch.cuda.current_stream().wait_stream(side)
+            graph = torch.cuda.CUDAGraph()
+            with torch.cuda.graph(graph):
+                fn()
+        return median_ms(graph.replay)
+
+    if args.graph_floor and (dev.type != "cuda" or args.decode):
+        raise SystemExit("--graph-floor: CUDA only, without --decode")
 
     tiny = args.tiny
     rows = []
@@ -115,12 +139,19 @@ def main():
                     v = v.to(dev)
                     feed[k] = v.to(dt) if v.is_floating_point() else v
                 try:
-                    ms = median_ms(lambda: m(**feed))
+                    ms = (graph_ms if args.graph_floor else median_ms)(lambda: m(**feed))
                 except torch.cuda.OutOfMemoryError as e:  # recorded, not fatal
                     print(f"# {name} {dname} batch {batch}: out of memory: {e}", file=sys.stderr)
                     continue
+                except RuntimeError as e:  # graph capture refused: recorded, not fatal
+                    if not args.graph_floor:
+                        raise
+                    print(f"# {name} {dname} batch {batch}: graph capture failed: "
+                          f"{str(e)[:300]}", file=sys.stderr)
+                    continue
                 rows.append((name, dname, batch, ms, batch / (ms / 1000.0)))
-                print(f"# hf {name} {dname} batch {batch}: {ms:.3f} ms", file=sys.stderr,
+                kind = "graph-replayed" if args.graph_floor else "eager"
+                print(f"# hf {kind} {name} {dname} batch {batch}: {ms:.3f} ms", file=sys.stderr,
                       flush=True)
         del model
         if dev.type == "cuda":
