@@ -26,7 +26,8 @@
 # Environment: OUT (output folder), ACCELBENCH_BIN (skip the build), GPU_VS_HF_JOBS (ninja -j),
 # ACCELBENCH_DEVROOT (a folder of unpacked Debian -dev packages to build against; default: the
 # carried third_party/gpu-carry/devroot.tar.xz unpacked under /tmp), GPU_VS_HF_BUDGET
-# (accelbench --budget seconds).
+# (accelbench --budget seconds), GPU_VS_HF_PASSES (the accelbench passes, in order; default
+# "off decode on hf_graph on_unfused"), GPU_VS_HF_HF_MODELS (HF eager models; "" = decode only).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${OUT:-$PWD/gpu-vs-hf}
@@ -126,7 +127,8 @@ if [ "$cpu" = 1 ]; then
   hf_args=(--device cpu --tiny --dtypes fp32 --batches 1,2 --iters 5 --warmup 2 --seq 16 --decode
            --prompt 16 --new-tokens 4)
 else
-  hf_args=(--device cuda --decode --prompt 128 --new-tokens 32)
+  hf_args=(--device cuda --models "${GPU_VS_HF_HF_MODELS-bert,vit,whisper}" --decode --prompt 128
+           --new-tokens 32)
 fi
 if [ "${GPU_VS_HF_SKIP_HF:-0}" = 1 ]; then
   status_hf="skipped (GPU_VS_HF_SKIP_HF=1)"
@@ -179,7 +181,7 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
   # hf_graph (before the unfused pass): a diagnostic, HF's forward replayed from a CUDA graph in
   # its own process (a refused capture disturbs nothing else), at most 90 s: how much of HF
   # eager's time is Python and launch overhead.
-  for graph in off decode on hf_graph on_unfused; do
+  for graph in ${GPU_VS_HF_PASSES:-off decode on hf_graph on_unfused}; do
     if [ $graph = hf_graph ]; then
       left=$((deadline - $(elapsed)))
       [ $left -gt 90 ] && left=90

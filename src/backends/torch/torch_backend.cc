@@ -318,6 +318,8 @@ void TorchBackend::Prepare() {
   // Full after decode_tokens steps past the prefill (whose length includes image tokens).
   if (need_prefill_ || state_.length >= prefill_len_ + w.decode_tokens) {
     Prefill();
+    // graph_ids_ is an inference tensor (made at capture): written inside InferenceMode only.
+    c10::InferenceMode guard;
     if (graph_.captured()) graph_ids_.copy_(next_ids_);
     need_prefill_ = false;
     torch_backend::WaitForDevice(device_);
