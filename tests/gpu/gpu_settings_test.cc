@@ -59,7 +59,7 @@ double MaxDiff(const std::vector<float>& a, const std::vector<float>& b) {
   return worst;
 }
 
-TEST(GpuSettings, DefaultsAreFp32ExactWithCudnnBenchmarkAndGraphsForCudaInference) {
+TEST(GpuSettings, DefaultsAreFp32ExactWithCudnnBenchmarkAndGraphsForCudaInferenceAndDecode) {
   auto s = ParseGpuSettings({});
   EXPECT_FALSE(s.tf32);  // precision fp32 means fp32
   EXPECT_TRUE(s.cudnn_benchmark);
@@ -67,7 +67,10 @@ TEST(GpuSettings, DefaultsAreFp32ExactWithCudnnBenchmarkAndGraphsForCudaInferenc
   using backends::torch_backend::ResolveDefaults;
   ResolveDefaults(s, c10::Device("cuda"), Mode::kInference);
   EXPECT_TRUE(*s.cuda_graph) << "CUDA inference: captured (measured faster on the H100)";
-  for (Mode m : {Mode::kDecode, Mode::kPrefill, Mode::kTraining}) {
+  auto dec = ParseGpuSettings({});
+  ResolveDefaults(dec, c10::Device("cuda"), Mode::kDecode);
+  EXPECT_TRUE(*dec.cuda_graph) << "CUDA decode: captured (measured faster on the H200)";
+  for (Mode m : {Mode::kPrefill, Mode::kTraining}) {
     auto d = ParseGpuSettings({});
     ResolveDefaults(d, c10::Device("cuda"), m);
     EXPECT_FALSE(*d.cuda_graph) << ToString(m);

@@ -59,7 +59,11 @@ GpuSettings ParseGpuSettings(const std::map<std::string, std::string>& options) 
 
 void ResolveDefaults(GpuSettings& s, c10::Device device, Mode mode) {
   const bool decode = mode == Mode::kDecode;
-  if (!s.cuda_graph) s.cuda_graph = device.is_cuda() && mode == Mode::kInference;
+  // Inference and decode steps captured on CUDA (measured: H100 session 2, inference; H200
+  // session 6, TinyLlama decode 2.64 vs 8.25 ms per token). Prefill rebuilds its state every
+  // step and training steps run backward + optimizer: both eager.
+  if (!s.cuda_graph)
+    s.cuda_graph = device.is_cuda() && (mode == Mode::kInference || mode == Mode::kDecode);
   if (!s.sdpa_cudnn) s.sdpa_cudnn = !decode;
   if (!s.static_kv) s.static_kv = device.is_cuda();
   if (!s.fuse_linear) s.fuse_linear = device.is_cuda();

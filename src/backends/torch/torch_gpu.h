@@ -17,8 +17,8 @@ namespace accelbench::backends::torch_backend {
 
 // The backend options `tf32=on|off` (default off: precision fp32 means fp32 on Ampere+ too),
 // `cudnn_benchmark=on|off` (default on; meaningful on CUDA only), `cuda_graph=on|off` (default on
-// for CUDA inference -- measured faster in every row on the H100 -- off otherwise: decode graphs
-// are not measured on a GPU yet; training and prefill are never captured), `sdpa_cudnn=on|off`
+// for CUDA inference and decode -- measured faster in every row on the H100 and, decode, on the
+// H200 -- off otherwise: training and prefill are never captured), `sdpa_cudnn=on|off`
 // (cuDNN attention allowed; default: off in decode mode, where the key length changes every token
 // and cuDNN builds an execution plan per length, libtorch's own default (on) otherwise) and
 // `kv_static=on|off` (decode: a preallocated KV cache, torch_static_kv.h, or one growing by
