@@ -227,8 +227,8 @@ Sweep Normalize(const SweepRequest& req) {
   s.sets = req.sets;
   s.backend_options = req.backend_options;
   // issue 13: the libtorch on/off switches are checked here, before anything runs.
-  for (const char* key :
-       {"tf32", "cudnn_benchmark", "cuda_graph", "sdpa_cudnn", "kv_static", "fuse_linear"})
+  for (const char* key : {"tf32", "cudnn_benchmark", "cuda_graph", "sdpa_cudnn", "kv_static",
+                          "fuse_linear", "profile_ops"})
     if (auto it = s.backend_options.find(key);
         it != s.backend_options.end() && it->second != "on" && it->second != "off")
       throw UsageError(std::string("--backend-option ") + key + " must be on or off, got '" +

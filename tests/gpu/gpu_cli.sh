@@ -54,9 +54,16 @@ done
 [ "$(q "$db" "SELECT count(*) FROM results WHERE mode='decode' AND status IN ('ok','not_converged') AND decode_tokens_per_s > 0")" = 1 ] \
   && ok "static-KV decode measured tokens/s" || bad "decode row: $(q "$db" "SELECT status, reason FROM results WHERE mode='decode'")"
 
+# profile_ops=on: the eager step's top ops stored with the row (runtime_details.op_profile).
+"$bin" run "${fast[@]}" --models bert --preset tiny --platforms cpu \
+  --backend-option profile_ops=on --db "$db" >/dev/null 2>&1
+prof=$(qu "$db" "SELECT json_extract_string(options_json, '\$.runtime_details.op_profile') FROM results WHERE options_json LIKE '%op_profile%'")
+echo "$prof" | grep -q "^eager step x5, host self time per step [0-9.]* ms: aten::" \
+  && ok "profile_ops=on stores the op profile" || bad "op_profile: '$prof'"
+
 before=$(q "$db" "SELECT count(*) FROM results")
 for opt in tf32=yes cudnn_benchmark=1 cuda_graph=maybe kv_static=static sdpa_cudnn=auto \
-    fuse_linear=qkv; do
+    fuse_linear=qkv profile_ops=kernels; do
   err=$("$bin" run "${fast[@]}" --models bert --preset tiny --platforms cpu \
     --backend-option "$opt" --db "$db" 2>&1 >/dev/null); rc=$?
   [ $rc = 2 ] && [ "$(echo "$err" | wc -l)" = 1 ] && echo "$err" | grep -q "must be on or off" \

@@ -9,6 +9,7 @@
 #include "backends/backend.h"
 #include "backends/torch/torch_gpu.h"
 #include "backends/torch/torch_ops.h"
+#include "backends/torch/torch_profile.h"
 #include "backends/torch/torch_quant.h"
 #include "backends/torch/torch_quant_eval.h"
 #include "backends/torch/torch_static_kv.h"
@@ -46,7 +47,8 @@ class TorchBackend : public Backend {
   std::string CaptureInferenceStep();  // issue 13: "" when captured (and checked), else why
   std::string CaptureDecodeStep();     // issue 13: "" when captured (and checked), else why
   void Prefill();
-  void LoadQuantized();  // issue 11: quantize per the plan and measure deviation / memory
+  std::string ProfileOps();  // the `op_profile` detail
+  void LoadQuantized();      // issue 11: quantize per the plan and measure deviation / memory
 
   torch_backend::QuantEval quant_eval_;
   torch_backend::GpuSettings gpu_;  // issue 13: tf32, cudnn_benchmark, cuda_graph
@@ -56,6 +58,7 @@ class TorchBackend : public Backend {
   torch_backend::StaticKvTorchOps* static_kv_ = nullptr;  // issue 13: ops_ when kv_static=on
   std::string kv_static_status_;
   std::string fuse_linear_status_;  // issue 13: "on (N groups)" / "off" / "off (<why>)"
+  std::string op_profile_;   // profile_ops=on: where an eager step's time goes ("" if not asked)
   at::Tensor graph_ids_;     // the captured decode step's input ids (rewritten by each replay)
   int64_t prefill_len_ = 0;  // cache length after the prefill (prompt + image tokens)
 
@@ -165,7 +168,20 @@ void TorchBackend::Load(const LoadRequest& req) {
   if (*gpu_.cuda_graph) graph_status_ = SetUpCudaGraph();  // untimed, like the rest of Load
   if (static_kv_)
     kv_static_status_ = "on (" + std::to_string(static_kv_->capacity()) + " positions)";
+  op_profile_.clear();
+  if (auto it = req.options.find("profile_ops"); it != req.options.end() && it->second == "on")
+    op_profile_ = ProfileOps();
   torch_backend::WaitForDevice(device_);
+}
+
+// profile_ops=on: 5 eager forwards under libtorch's profiler after one unprofiled warm-up,
+// untimed like the rest of Load (the measured steps run after it, the graph's replays too).
+std::string TorchBackend::ProfileOps() {
+  if (req_.mode != Mode::kInference) return "off (inference mode only)";
+  c10::InferenceMode guard;
+  InferenceForward();
+  torch_backend::WaitForDevice(device_);
+  return torch_backend::ProfileSteps([this] { InferenceForward(); }, 5, device_, 12);
 }
 
 // Captures the inference step when asked; any reason it cannot is returned, and Step stays eager.
@@ -410,6 +426,7 @@ RuntimeFacts TorchBackend::Facts() const {
   if (!graph_check_.empty()) f.details["cuda_graph_check"] = graph_check_;
   f.details["kv_static"] = kv_static_status_;
   f.details["fuse_linear"] = fuse_linear_status_;
+  if (!op_profile_.empty()) f.details["op_profile"] = op_profile_;
   f.result_fields = quant_eval_.fields;  // issue 11
   for (const auto& [k, v] : quant_eval_.details) f.details[k] = v;
   if (ops_ && !f.result_fields.count("weight_bytes")) {
