@@ -4,9 +4,9 @@
 # with bench/gpu_carry.sh (DuckDB and the Debian -dev packages, xz-compressed into
 # third_party/gpu-carry), then on the device machine, from the copy of the repository:
 #     carry ["third_party/gpu-carry"];  bash bench/gpu_vs_hf.sh
-# It writes gpu_vs_hf.log, build.log, hf.csv, hf_graph.csv, acc.json (accelbench's rows of every
-# pass), ratio_table.md and cuda_gtests.log to $OUT (or ./gpu-vs-hf): 7 files (the device tool
-# brings 8).
+# It writes gpu_vs_hf.log, build.log, hf.csv, hf_graph.csv, hf_profile.txt, acc.json
+# (accelbench's rows of every pass), ratio_table.md and cuda_gtests.log to $OUT (or
+# ./gpu-vs-hf): 8 files, as many as the device tool brings back.
 # Steps: (1) preflight (GPU, torch, nvcc, cmake, ninja); (2) configure against the python
 # torch's libtorch (tests configured where GTest is found, else off) and build ONLY the
 # accelbench target with ninja; (3) HF eager reference (bench/hf_reference.py); (4) accelbench
@@ -27,7 +27,8 @@
 # ACCELBENCH_DEVROOT (a folder of unpacked Debian -dev packages to build against; default: the
 # carried third_party/gpu-carry/devroot.tar.xz unpacked under /tmp), GPU_VS_HF_BUDGET
 # (accelbench --budget seconds), GPU_VS_HF_PASSES (the accelbench passes, in order; default
-# "off decode on hf_graph on_unfused"), GPU_VS_HF_HF_MODELS (HF eager models; "" = decode only).
+# "off decode on hf_graph profile on_unfused"; profile: vit and whisper fp32 at the smallest and
+# largest batch with profile_ops=on, and HF's kernels from torch.profiler, under the table), GPU_VS_HF_HF_MODELS (HF eager models; "" = decode only).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${OUT:-$PWD/gpu-vs-hf}
@@ -181,7 +182,27 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
   # hf_graph (before the unfused pass): a diagnostic, HF's forward replayed from a CUDA graph in
   # its own process (a refused capture disturbs nothing else), at most 90 s: how much of HF
   # eager's time is Python and launch overhead.
-  for graph in ${GPU_VS_HF_PASSES:-off decode on hf_graph on_unfused}; do
+  for graph in ${GPU_VS_HF_PASSES:-off decode on hf_graph profile on_unfused}; do
+    if [ $graph = profile ]; then
+      # Where the fp32 time goes (the misses: vit/whisper fp32): accelbench's profile_ops and the
+      # same kernels table from torch.profiler on HF's eager forward, printed under the table.
+      pprec=fp32; pbs=${batches%%,*},${batches##*,}
+      left=$((deadline - $(elapsed)))
+      [ $left -gt 90 ] && left=90
+      if [ "$cpu" != 1 ] && [ $have_py = 0 ] && [ "${GPU_VS_HF_SKIP_HF:-0}" != 1 ] && [ $left -ge 30 ]; then
+        PYTHONUNBUFFERED=1 timeout $left python3 "$root/bench/hf_reference.py" --device cuda \
+          --profile --models vit,whisper --dtypes $pprec --batches "$pbs" --iters 5 --warmup 2 \
+          2>"$work/hf_profile.log" >/dev/null || say "hf profile: incomplete"
+        grep "^# hf profile" "$work/hf_profile.log" >"$out/hf_profile.txt"
+      fi
+      for spec in vit whisper; do
+        declare -n extra=$spec
+        acc_run "$spec/profile" "$work/acc_profile.duckdb" --models "$spec" "${extra[@]}" \
+          --platforms "$platform" --precision $pprec --batch "$pbs" --backend-option profile_ops=on
+        unset -n extra
+      done
+      continue
+    fi
     if [ $graph = hf_graph ]; then
       left=$((deadline - $(elapsed)))
       [ $left -gt 90 ] && left=90
@@ -218,7 +239,7 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
     done
   done
   # One file for all passes ({pass: rows}): the device tool brings back 8 files at most.
-  for part in off on on_unfused decode_off decode_on; do
+  for part in off on on_unfused decode_off decode_on profile; do
     [ -f "$work/acc_$part.duckdb" ] || continue
     LD_LIBRARY_PATH=$acc_ld "$bin" db query --db "$work/acc_$part.duckdb" --format json \
       "SELECT model, precision, batch, mode, status, reason, lat_p50_ms, throughput, decode_tokens_per_s, energy_j_per_item, options_json FROM results" \
@@ -228,7 +249,7 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
 import json, os, sys
 work, dest = sys.argv[1:3]
 parts = {}
-for part in ("off", "on", "on_unfused", "decode_off", "decode_on"):
+for part in ("off", "on", "on_unfused", "decode_off", "decode_on", "profile"):
     p = f"{work}/acc_{part}.json"
     if os.path.exists(p) and os.path.getsize(p) > 0:
         try:
@@ -322,6 +343,12 @@ checks = [(k, a[3].get("cuda_graph_check")) for k, a in sorted(on.items()) if a[
 if checks:
     print("graph replay vs eager (inference, checked at load): " +
           "; ".join(f"{k[0]} {k[1]} b{k[2]}: {c.split(' = ')[-1]}" for k, c in checks))
+for k, a in sorted(load("profile").items()):
+    if a[3].get("op_profile"):
+        print(f"accelbench profile {k[0]} {k[1]} b{k[2]} (graph on for the timing; profile of "
+              f"eager forwards): {a[3]['op_profile']}")
+if os.path.exists(f"{out}/hf_profile.txt"):
+    print(open(f"{out}/hf_profile.txt").read().rstrip())
 print("HF graph-replayed: the same HF forward captured in one CUDA graph (a diagnostic of "
       "HF's kernel time without Python and launch overhead; the target compares HF eager).")
 print("ratio = HF median latency / accelbench median latency = accelbench throughput / HF "

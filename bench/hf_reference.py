@@ -36,6 +36,10 @@ def parse_args():
                    help="diagnostic instead of eager: time the HF forward captured once in a CUDA "
                         "graph and replayed (HF's own kernels without Python and launch "
                         "overhead; not what users run, not the target). CUDA only, no decode")
+    p.add_argument("--profile", action="store_true",
+                   help="diagnostic: also print, per configuration, the top GPU kernels of 5 "
+                        "eager forwards under torch.profiler (the format of accelbench's "
+                        "profile_ops) on stderr. CUDA only")
     p.add_argument("--out", default="", help="also write the CSV here")
     return p.parse_args()
 
@@ -83,6 +87,39 @@ def main():
                 fn()
         return median_ms(graph.replay)
 
+    def profile(fn, top=12, steps=5):
+        """Top GPU kernels of `steps` eager forwards: 'gpu time per step X ms: name ms pct% xN'."""
+        from torch.profiler import ProfilerActivity, profile as torch_profile
+        with torch.inference_mode():
+            fn()
+            sync()
+            with torch_profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+                for _ in range(steps):
+                    fn()
+                    sync()
+        rows = []
+        for e in prof.key_averages():
+            us = getattr(e, "self_device_time_total", None)
+            if us is None:
+                us = getattr(e, "self_cuda_time_total", 0)
+            if str(getattr(e, "device_type", "")).endswith("CUDA") and us > 0:
+                rows.append((us, e.key, e.count))
+        if not rows:  # older/newer attribute layouts: every entry with device self time
+            for e in prof.key_averages():
+                us = getattr(e, "self_device_time_total", None)
+                if us is None:
+                    us = getattr(e, "self_cuda_time_total", 0)
+                if us > 0 and not e.key.startswith("aten::"):
+                    rows.append((us, e.key, e.count))
+        rows.sort(key=lambda r: (-r[0], r[1]))
+        total = sum(r[0] for r in rows)
+        parts = [f"{(k[:87] + '...') if len(k) > 90 else k} {us / steps / 1000:.3f} ms "
+                 f"{100.0 * us / total if total else 0:.1f}% x{n / steps:g}"
+                 for us, k, n in rows[:top]]
+        return f"gpu time per step {total / steps / 1000:.3f} ms: " + "; ".join(parts)
+
+    if args.profile and dev.type != "cuda":
+        raise SystemExit("--profile: CUDA only")
     if args.graph_floor and (dev.type != "cuda" or args.decode):
         raise SystemExit("--graph-floor: CUDA only, without --decode")
 
@@ -150,6 +187,13 @@ def main():
                           f"{str(e)[:300]}", file=sys.stderr)
                     continue
                 rows.append((name, dname, batch, ms, batch / (ms / 1000.0)))
+                if args.profile:
+                    try:
+                        print(f"# hf profile {name} {dname} batch {batch}: eager step x5, "
+                              f"{profile(lambda: m(**feed))}", file=sys.stderr, flush=True)
+                    except Exception as e:  # a diagnostic only
+                        print(f"# hf profile {name} {dname} batch {batch}: failed: "
+                              f"{type(e).__name__}: {str(e)[:200]}", file=sys.stderr)
                 kind = "graph-replayed" if args.graph_floor else "eager"
                 print(f"# hf {kind} {name} {dname} batch {batch}: {ms:.3f} ms", file=sys.stderr,
                       flush=True)

@@ -91,4 +91,6 @@ grep -qF "| fuse_linear |" "$table" && grep -qF "graph on, fuse_linear=off ms" "
   && ok "smoke table has the fuse_linear columns" || bad "no fuse_linear columns: $(head -5 "$table")"
 grep -q "^decode, graph on: kv_static=" "$table" && ok "smoke table names the decode KV cache" \
   || bad "no decode KV cache line in the table"
+grep -q "^accelbench profile whisper fp32 b1 .*: eager step x5, host self time per step" "$table" \
+  && ok "smoke table has the profile pass" || bad "no profile line in the table"
 exit $fail
