@@ -35,7 +35,9 @@ TEST(OpProfile, DeviceActivityPerStepWithCallsPerStep) {
   const std::vector<ProfiledEvent> ev = {{"k1", true, 9, 0, 2 * kMs},
                                          {"k1", true, 9, 3 * kMs, 2 * kMs},
                                          {"k2", true, 9, 6 * kMs, 1 * kMs},
-                                         {"aten::mm", false, 1, 0, 50 * kMs}};
+                                         {"aten::mm", false, 1, 0, 50 * kMs},
+                                         // a GPU-side annotation of the op, not a kernel
+                                         {"aten::mm", true, 9, 0, 4 * kMs}};
   EXPECT_EQ(SummariseProfile(ev, 2, true, 12),
             "gpu time per step 2.500 ms: k1 2.000 ms 80.0% x1; k2 0.500 ms 20.0% x0.50");
   EXPECT_EQ(SummariseProfile({}, 5, true, 12),

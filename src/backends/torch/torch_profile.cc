@@ -57,7 +57,11 @@ std::string SummariseProfile(const std::vector<ProfiledEvent>& events, int steps
   if (steps < 1) steps = 1;
   std::vector<size_t> picked;
   for (size_t i = 0; i < events.size(); ++i)
-    if (events[i].on_device == device_time && events[i].duration_ns >= 0) picked.push_back(i);
+    if (events[i].on_device == device_time && events[i].duration_ns >= 0 &&
+        // GPU-side annotations that mirror an op's span (Kineto's gpu_user_annotation) would
+        // count the kernels under them twice.
+        !(device_time && events[i].name.rfind("aten::", 0) == 0))
+      picked.push_back(i);
   const std::vector<int64_t> self =
       device_time ? std::vector<int64_t>() : SelfTimes(events, picked);
   std::map<std::string, OpTotal> totals;
