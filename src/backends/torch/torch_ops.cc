@@ -176,8 +176,17 @@ Tensor TorchOps::Act(const Tensor& x, models::Activation a) {
   switch (a) {
     case models::Activation::kRelu:
       return Wrap(at::relu(t));
-    case models::Activation::kGelu:
-      return Wrap(at::gelu(t));
+    case models::Activation::kGelu: {
+      at::Tensor y = at::gelu(t);
+      // libtorch's CPU gelu backward (the oneDNN path, taken for a contiguous fp32/bf16 input, as
+      // in 1.13) assumes the incoming gradient has the input's layout. A gradient with other
+      // strides -- a GELU followed by a transpose, as in the wav2vec2 and whisper conv front
+      // ends -- is then read in the wrong order and partly from uninitialised memory: wrong
+      // gradients in every step, inf/NaN losses now and then. Hand it a contiguous gradient.
+      if (y.requires_grad() && y.device().is_cpu())
+        y.register_hook([](const at::Tensor& g) { return g.contiguous(); });
+      return Wrap(y);
+    }
     case models::Activation::kGeluTanh:
       return Wrap(at::gelu(t, "tanh"));
     case models::Activation::kQuickGelu:
