@@ -115,7 +115,7 @@ if [ -z "$bin" ]; then
     status_build="ok ($(elapsed) s)"
     grep -m1 -i "c10_cuda" "$bdir/CMakeCache.txt" >/dev/null ||
       say "warning: TORCH_LIBRARIES has no c10_cuda: this libtorch is CPU-only"
-    say "$(grep -m1 "libtorch attention API" "$out/build.log" || echo "attention API check: not in build.log")"
+    say "$(grep -m2 -E "libtorch (attention|profiler) API" "$out/build.log" || echo "libtorch API checks: not in build.log")"
   else
     status_build="FAILED after $(elapsed) s (see build.log)"
     grep -E "Could not find|Could NOT find|not found|error:" "$out/build.log" | head -n 15 | tee -a "$log"

@@ -13,6 +13,7 @@
 #include "aten_call_count.h"
 #include "backends/registry.h"
 #include "models/family.h"
+#include "tiny_request.h"
 
 namespace accelbench {
 namespace {
@@ -20,19 +21,8 @@ namespace {
 backends::LoadRequest Request(const std::string& family, const std::string& fuse,
                               Mode mode = Mode::kInference,
                               std::map<std::string, std::string> more = {}) {
-  backends::LoadRequest req;
-  req.family = family;
-  req.preset = "tiny";
-  req.config = models::FindFamily(family).FindPreset("tiny").config;
-  req.platform = "cpu";
-  req.precision = Precision::kFp32;
-  req.mode = mode;
-  req.workload.batch = 2;
-  req.workload.seq_len = 16;
-  req.workload.decode_tokens = 4;
-  req.options = std::move(more);
-  req.options["fuse_linear"] = fuse;
-  return req;
+  more["fuse_linear"] = fuse;
+  return test::TinyRequest(family, "cpu", std::move(more), mode);
 }
 
 // max |a - b| / max(1, max |a|).

@@ -15,6 +15,7 @@
 #include "backends/torch/torch_gpu.h"
 #include "core/errors.h"
 #include "models/family.h"
+#include "tiny_request.h"
 
 namespace accelbench {
 namespace {
@@ -27,18 +28,7 @@ backends::LoadRequest Request(const std::string& family, const std::string& plat
                               std::map<std::string, std::string> options,
                               Mode mode = Mode::kInference,
                               Precision precision = Precision::kFp32) {
-  backends::LoadRequest req;
-  req.family = family;
-  req.preset = "tiny";
-  req.config = models::FindFamily(family).FindPreset("tiny").config;
-  req.platform = platform;
-  req.precision = precision;
-  req.mode = mode;
-  req.workload.batch = 2;
-  req.workload.seq_len = 16;
-  req.workload.decode_tokens = 4;
-  req.options = std::move(options);
-  return req;
+  return test::TinyRequest(family, platform, std::move(options), mode, precision);
 }
 
 std::string Message(const std::function<void()>& f) {

@@ -9,6 +9,7 @@
 #include "backends/registry.h"
 #include "backends/torch/torch_profile.h"
 #include "models/family.h"
+#include "tiny_request.h"
 
 namespace accelbench {
 namespace {
@@ -45,18 +46,8 @@ TEST(OpProfile, DeviceActivityPerStepWithCallsPerStep) {
 }
 
 backends::LoadRequest TinyBert(Mode mode, std::map<std::string, std::string> options) {
-  backends::LoadRequest req;
-  req.family = mode == Mode::kDecode ? "llama" : "bert";
-  req.preset = "tiny";
-  req.config = models::FindFamily(req.family).FindPreset("tiny").config;
-  req.platform = "cpu";
-  req.precision = Precision::kFp32;
-  req.mode = mode;
-  req.workload.batch = 2;
-  req.workload.seq_len = 16;
-  req.workload.decode_tokens = 4;
-  req.options = std::move(options);
-  return req;
+  return test::TinyRequest(mode == Mode::kDecode ? "llama" : "bert", "cpu", std::move(options),
+                           mode);
 }
 
 TEST(OpProfile, BackendOptionRecordsTheEagerStepsOps) {
