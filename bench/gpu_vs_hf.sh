@@ -122,6 +122,11 @@ if [ -z "$bin" ]; then
   fi
   say "build: $status_build"
 fi
+# What accelbench's hardware detection (NVML / libcuda through dlopen) says about this machine.
+if [ -n "$bin" ] && [ -x "$bin" ]; then
+  say "accelbench detect:"
+  LD_LIBRARY_PATH=$acc_ld timeout 60 "$bin" detect 2>&1 | head -n 40 | tee -a "$log"
+fi
 
 # ---- (3) Hugging Face transformers eager -----------------------------------------------------
 if [ "$cpu" = 1 ]; then
