@@ -102,7 +102,8 @@ def main():
             us = getattr(e, "self_device_time_total", None)
             if us is None:
                 us = getattr(e, "self_cuda_time_total", 0)
-            if str(getattr(e, "device_type", "")).endswith("CUDA") and us > 0:
+            if (str(getattr(e, "device_type", "")).endswith("CUDA") and us > 0
+                    and not e.key.startswith("aten::")):  # GPU annotations mirror ops: skip
                 rows.append((us, e.key, e.count))
         if not rows:  # older/newer attribute layouts: every entry with device self time
             for e in prof.key_averages():
