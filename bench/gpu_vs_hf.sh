@@ -14,8 +14,8 @@
 # with cuda_graph off and on, TinyLlama-shaped decode at batch 1 (graph off and on), then graph on
 # with fuse_linear=off; (5) the ratio table (accelbench / HF throughput, NVML J/item, clock
 # notes; and a diagnostic, before the unfused pass: HF's forward replayed from a CUDA graph,
-# hf_graph.csv, its kernel time without Python); (6) time permitting, build and run the CUDA gtests (`*Cuda*` of gpu_settings_test and
-# fused_linear_test). GPU_VS_HF_DEADLINE (default 540 s): no accelbench pass starts later;
+# hf_graph.csv, its kernel time without Python); (6) time permitting, build and run the CUDA
+# gtests (`*Cuda*` of gpu_settings_test and fused_linear_test). GPU_VS_HF_DEADLINE (default 540 s): no accelbench pass starts later;
 # GPU_VS_HF_TOTAL (default 585 s): step (6) ends by then.
 # A step that fails is reported in the table, and the later steps still run.
 #
@@ -28,7 +28,8 @@
 # carried third_party/gpu-carry/devroot.tar.xz unpacked under /tmp), GPU_VS_HF_BUDGET
 # (accelbench --budget seconds), GPU_VS_HF_PASSES (the accelbench passes, in order; default
 # "off decode on hf_graph profile on_unfused"; profile: vit and whisper fp32 at the smallest and
-# largest batch with profile_ops=on, and HF's kernels from torch.profiler, under the table), GPU_VS_HF_HF_MODELS (HF eager models; "" = decode only).
+# largest batch with profile_ops=on, and HF's kernels from torch.profiler, under the table),
+# GPU_VS_HF_HF_MODELS (HF eager models; "" = decode only).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${OUT:-$PWD/gpu-vs-hf}
@@ -184,22 +185,28 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
   dec_prec=fp16; [ "$cpu" = 1 ] && dec_prec=fp32
   # on_unfused (last, time permitting): graph on with fuse_linear=off, to measure the fusion
   # (fuse_linear is on by default on CUDA; every other pass runs with it).
-  # hf_graph (before the unfused pass): a diagnostic, HF's forward replayed from a CUDA graph in
-  # its own process (a refused capture disturbs nothing else), at most 90 s: how much of HF
-  # eager's time is Python and launch overhead.
+  # The HF diagnostics (hf_graph, profile): hf_reference.py in its own process (a refused graph
+  # capture or a profiler error disturbs nothing else), at most 90 s, only on the GPU run.
+  hf_diag() {  # name args...
+    local name=$1 left=$((deadline - $(elapsed)))
+    shift
+    [ $left -gt 90 ] && left=90
+    [ "$cpu" = 1 ] || [ $have_py != 0 ] || [ "${GPU_VS_HF_SKIP_HF:-0}" = 1 ] && return 1
+    if [ $left -lt 30 ]; then
+      skipped_runs="$skipped_runs $name"
+      return 1
+    fi
+    PYTHONUNBUFFERED=1 timeout $left python3 "$root/bench/hf_reference.py" --device cuda "$@" \
+      >/dev/null && say "$name: ok ($(elapsed) s)" || say "$name: incomplete (see log)"
+  }
   for graph in ${GPU_VS_HF_PASSES:-off decode on hf_graph profile on_unfused}; do
     if [ $graph = profile ]; then
       # Where the fp32 time goes (the misses: vit/whisper fp32): accelbench's profile_ops and the
       # same kernels table from torch.profiler on HF's eager forward, printed under the table.
       pprec=fp32; pbs=${batches%%,*},${batches##*,}
-      left=$((deadline - $(elapsed)))
-      [ $left -gt 90 ] && left=90
-      if [ "$cpu" != 1 ] && [ $have_py = 0 ] && [ "${GPU_VS_HF_SKIP_HF:-0}" != 1 ] && [ $left -ge 30 ]; then
-        PYTHONUNBUFFERED=1 timeout $left python3 "$root/bench/hf_reference.py" --device cuda \
-          --profile --models vit,whisper --dtypes $pprec --batches "$pbs" --iters 5 --warmup 2 \
-          2>"$work/hf_profile.log" >/dev/null || say "hf profile: incomplete"
+      hf_diag "hf profile" --profile --models vit,whisper --dtypes $pprec --batches "$pbs" \
+        --iters 5 --warmup 2 2>"$work/hf_profile.log" &&
         grep "^# hf profile" "$work/hf_profile.log" >"$out/hf_profile.txt"
-      fi
       for spec in vit whisper; do
         declare -n extra=$spec
         acc_run "$spec/profile" "$work/acc_profile.duckdb" --models "$spec" "${extra[@]}" \
@@ -208,18 +215,8 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
       done
       continue
     fi
-    if [ $graph = hf_graph ]; then
-      left=$((deadline - $(elapsed)))
-      [ $left -gt 90 ] && left=90
-      if [ "$cpu" = 1 ] || [ $have_py != 0 ] || [ "${GPU_VS_HF_SKIP_HF:-0}" = 1 ]; then
-        :
-      elif [ $left -lt 30 ]; then
-        skipped_runs="$skipped_runs hf_graph"
-      else
-        PYTHONUNBUFFERED=1 timeout $left python3 "$root/bench/hf_reference.py" --device cuda \
-          --graph-floor --out "$out/hf_graph.csv" 2>>"$log" >/dev/null &&
-          say "hf graph-replayed: ok ($(elapsed) s)" || say "hf graph-replayed: incomplete (see log)"
-      fi
+    if [ $graph = hf_graph ]; then  # how much of HF eager's time is Python and launch overhead
+      hf_diag "hf graph-replayed" --graph-floor --out "$out/hf_graph.csv" 2>>"$log"
       continue
     fi
     if [ $graph = decode ]; then
