@@ -112,7 +112,10 @@ std::string ProfileSteps(const std::function<void()>& step, int steps, c10::Devi
       WaitForDevice(device);
     }
   } catch (...) {
-    profiler_api::Stop();
+    try {
+      profiler_api::Stop();  // leave no profiler running; the step's error is the one reported
+    } catch (...) {
+    }
     throw;
   }
   events = profiler_api::Stop();
