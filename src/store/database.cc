@@ -49,15 +49,24 @@ bool IsLockError(const std::string& msg) {
 std::unique_ptr<DuckDatabase> detail::OpenWithRetry(const std::string& path, const OpenOptions& o) {
   auto start = std::chrono::steady_clock::now();
   double delay = 0.05;
+  // Absent or shorter than DuckDB's header when we came: another process may be creating it
+  // right now (DuckDB reads the header before it takes the lock, and finds it half written).
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  const bool maybe_being_created = ec || size < 4096;
   for (;;) {
     try {
       return std::make_unique<DuckDatabase>(path, o.read_only);
     } catch (const RuntimeError& e) {
       std::string msg = e.what();
-      if (!IsLockError(msg)) throw RuntimeError("cannot open database " + path + ": " + msg);
+      const bool half_written =
+          maybe_being_created && msg.find("not a valid DuckDB database file") != std::string::npos;
+      if (!IsLockError(msg) && !half_written)
+        throw RuntimeError("cannot open database " + path + ": " + msg);
       double waited =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (waited >= o.lock_timeout_s) {
+        if (half_written) throw RuntimeError("cannot open database " + path + ": " + msg);
         char buf[32];
         std::snprintf(buf, sizeof buf, "%.0f", std::ceil(waited));
         throw RuntimeError("database " + path +
