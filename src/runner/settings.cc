@@ -228,11 +228,15 @@ Sweep Normalize(const SweepRequest& req) {
   s.backend_options = req.backend_options;
   // issue 13: the libtorch on/off switches are checked here, before anything runs.
   for (const char* key : {"tf32", "cudnn_benchmark", "cuda_graph", "sdpa_cudnn", "kv_static",
-                          "fuse_linear", "profile_ops"})
+                          "fuse_linear", "profile_ops", "gemm_tune"})
     if (auto it = s.backend_options.find(key);
         it != s.backend_options.end() && it->second != "on" && it->second != "off")
       throw UsageError(std::string("--backend-option ") + key + " must be on or off, got '" +
                        it->second + "'");
+  if (auto it = s.backend_options.find("attention");
+      it != s.backend_options.end() && it->second != "sdpa" && it->second != "explicit")
+    throw UsageError("--backend-option attention must be sdpa or explicit, got '" + it->second +
+                     "'");
   if (!test_double) {
     // Validate presets and overrides now, so a typo fails before anything runs.
     for (const auto& m : s.models) {

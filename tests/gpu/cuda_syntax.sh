@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Issue 13: the CUDA-only code of the libtorch backend (under ACCELBENCH_TORCH_CUDA) compiled
+# Issue 13: the CUDA-only code of the libtorch backend (under ACCELBENCH_TORCH_CUDA, and the
+# cuBLASLt GEMM tuner under ACCELBENCH_CUBLASLT) compiled
 # syntax-only against this libtorch's ATen/c10 CUDA headers and a CUDA toolkit's headers, so it
 # cannot rot on machines whose libtorch is CPU-only. Exit 77 (skipped) without those headers.
 # Debian's CPU libtorch lacks c10/cuda/impl/cuda_cmake_macros.h (generated at PyTorch's build):
@@ -15,7 +16,7 @@ mkdir -p "$tmp/c10/cuda/impl"
 echo '#pragma once' >"$tmp/c10/cuda/impl/cuda_cmake_macros.h"
 fail=0
 torch_src=$(cd "$(dirname "$0")/../../src/backends/torch" && pwd)
-for f in torch_gpu.cc torch_backend.cc; do
+for f in torch_gpu.cc torch_backend.cc torch_gemm_tune.cc; do
   # The flags of the libtorch backend's compile command (a per-file one, or its unity batch's):
   # the file itself is compiled with them.
   cmd=$(python3 - "$compile_db" <<'PY'
@@ -52,7 +53,7 @@ PY
     fi
     probed=1
   fi
-  if (cd "$dir" && eval "$args" -fsyntax-only -DACCELBENCH_TORCH_CUDA=1 -I"$tmp" -I"$cuda_inc" "$src"); then
+  if (cd "$dir" && eval "$args" -fsyntax-only -DACCELBENCH_TORCH_CUDA=1 -DACCELBENCH_CUBLASLT=1 -I"$tmp" -I"$cuda_inc" "$src"); then
     echo "ok: $f compiles with ACCELBENCH_TORCH_CUDA"
   else
     echo "FAIL: $f does not compile with ACCELBENCH_TORCH_CUDA"

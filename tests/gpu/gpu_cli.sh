@@ -61,7 +61,22 @@ prof=$(qu "$db" "SELECT json_extract_string(options_json, '\$.runtime_details.op
 echo "$prof" | grep -q "^eager step x5, host self time per step [0-9.]* ms: aten::" \
   && ok "profile_ops=on stores the op profile" || bad "op_profile: '$prof'"
 
+# gemm_tune=on asked for on the CPU: recorded with the reason, the row measured;
+# attention=explicit recorded as asked.
+"$bin" run "${fast[@]}" --models bert --preset tiny --platforms cpu --seq 12 \
+  --backend-option gemm_tune=on --backend-option attention=explicit --db "$db" >/dev/null 2>&1
+opts=$(q "$db" "SELECT options_json FROM results WHERE seq_len=12 AND status IN ('ok','not_converged')" | sed 's/""/"/g')
+for want in '"gemm_tune":"off: not a CUDA device"' '"attention":"explicit (attention=explicit)"'; do
+  echo "$opts" | grep -qF "$want" && ok "result carries $want" || bad "missing $want in $opts"
+done
+
 before=$(q "$db" "SELECT count(*) FROM results")
+for opt in gemm_tune=fast attention=flash; do
+  err=$("$bin" run "${fast[@]}" --models bert --preset tiny --platforms cpu \
+    --backend-option "$opt" --db "$db" 2>&1 >/dev/null); rc=$?
+  [ $rc = 2 ] && [ "$(echo "$err" | wc -l)" = 1 ] && echo "$err" | grep -q "must be" \
+    && ok "bad $opt: exit 2, one line" || bad "bad $opt rc $rc: $err"
+done
 for opt in tf32=yes cudnn_benchmark=1 cuda_graph=maybe kv_static=static sdpa_cudnn=auto \
     fuse_linear=qkv profile_ops=kernels; do
   err=$("$bin" run "${fast[@]}" --models bert --preset tiny --platforms cpu \
@@ -89,6 +104,10 @@ grep -q "off: not a CUDA device" "$table" && ok "smoke table shows the cuda_grap
   || bad "no cuda_graph outcome in the table"
 grep -qF "| fuse_linear |" "$table" && grep -qF "graph on, fuse_linear=off ms" "$table" \
   && ok "smoke table has the fuse_linear columns" || bad "no fuse_linear columns: $(head -5 "$table")"
+grep -qF "graph on, gemm_tune=on ms" "$table" && grep -q "^gemm_tune whisper fp32 b1: off: not a CUDA device" "$table" \
+  && ok "smoke table has the gemm_tune pass" || bad "no gemm_tune pass in the table"
+grep -q "^attention=explicit vit fp32 b2: attention=explicit (attention=explicit)" "$table" \
+  && ok "smoke table has the explicit-attention pass" || bad "no explicit pass in the table"
 grep -q "^decode, graph on: kv_static=" "$table" && ok "smoke table names the decode KV cache" \
   || bad "no decode KV cache line in the table"
 grep -q "^accelbench profile whisper fp32 b1 .*: eager step x5, host self time per step" "$table" \

@@ -42,8 +42,9 @@ class TorchBackend : public Backend {
 
  private:
   models::Inputs MakeInputs();
-  at::Tensor InferenceForward();       // one eager forward; returns the output the step reports
-  std::string SetUpCudaGraph();        // issue 13: the `cuda_graph` detail ("on" / "off: <why>")
+  at::Tensor InferenceForward();  // one eager forward; returns the output the step reports
+  std::string SetUpCudaGraph();   // issue 13: the `cuda_graph` detail ("on" / "off: <why>")
+  std::string SetUpGemmTuner(bool training, bool quant);  // issue 13: the `gemm_tune` detail
   std::string CaptureInferenceStep();  // issue 13: "" when captured (and checked), else why
   std::string CaptureDecodeStep();     // issue 13: "" when captured (and checked), else why
   void Prefill();
@@ -58,7 +59,8 @@ class TorchBackend : public Backend {
   torch_backend::StaticKvTorchOps* static_kv_ = nullptr;  // issue 13: ops_ when kv_static=on
   std::string kv_static_status_;
   std::string fuse_linear_status_;  // issue 13: "on (N groups)" / "off" / "off (<why>)"
-  std::string op_profile_;   // profile_ops=on: where an eager step's time goes ("" if not asked)
+  std::string op_profile_;  // profile_ops=on: where an eager step's time goes ("" if not asked)
+  std::string gemm_tune_status_ = "off";  // issue 13: gemm_tune=on, torch_gemm_tune.h
   at::Tensor graph_ids_;     // the captured decode step's input ids (rewritten by each replay)
   int64_t prefill_len_ = 0;  // cache length after the prefill (prompt + image tokens)
 
@@ -128,6 +130,7 @@ void TorchBackend::Load(const LoadRequest& req) {
   } else {
     ops_ = std::make_unique<TorchOps>(device_, dtype_, req.seed, training);
   }
+  ops_->set_explicit_attention(gpu_.explicit_attention);
   for (const auto& [name, host] : models::GenerateInputs(descs_, req.seed))
     ops_->BindInput(name, torch_backend::ToTorch(host).to(device_));
 
@@ -165,6 +168,7 @@ void TorchBackend::Load(const LoadRequest& req) {
   if (quant) LoadQuantized();
   need_prefill_ = true;
   if (req.mode == Mode::kDecode) Prepare();
+  gemm_tune_status_ = SetUpGemmTuner(training, quant.has_value());
   if (*gpu_.cuda_graph) graph_status_ = SetUpCudaGraph();  // untimed, like the rest of Load
   if (static_kv_)
     kv_static_status_ = "on (" + std::to_string(static_kv_->capacity()) + " positions)";
@@ -182,6 +186,26 @@ std::string TorchBackend::ProfileOps() {
   InferenceForward();
   torch_backend::WaitForDevice(device_);
   return torch_backend::ProfileSteps([this] { InferenceForward(); }, 5, device_, 12);
+}
+
+// gemm_tune=on: a tuner for the linear GEMMs, and one eager forward now (untimed, like the rest
+// of Load) in which each shape is tuned, so that neither the first measured step nor a graph
+// capture pays for it. Returns the `gemm_tune` detail.
+std::string TorchBackend::SetUpGemmTuner(bool training, bool quant) {
+  if (!gpu_.gemm_tune) return "off";
+  if (req_.mode != Mode::kInference || training) return "off (inference mode only)";
+  if (quant) return "off (the quantizing lowering keeps its own linear weights)";
+  std::string why;
+  auto tuner = torch_backend::GemmTuner::Create(device_, gpu_.tf32, why);
+  if (!tuner) return "off: " + why;
+  const torch_backend::GemmTuner* t = tuner.get();
+  ops_->SetGemmTuner(std::move(tuner));
+  {
+    c10::InferenceMode guard;
+    InferenceForward();
+    torch_backend::WaitForDevice(device_);
+  }
+  return t->Summary();
 }
 
 // Captures the inference step when asked; any reason it cannot is returned, and Step stays eager.
@@ -418,7 +442,9 @@ RuntimeFacts TorchBackend::Facts() const {
 #else
   const char* planned = "explicit where the model has attention (libtorch < 2.1: no sdpa scale)";
 #endif
-  f.details["attention"] = path.empty() ? planned : path;
+  f.details["attention"] = gpu_.explicit_attention ? (path.empty() ? "explicit" : path) +
+                                                         std::string(" (attention=explicit)")
+                                                   : (path.empty() ? planned : path);
   if (auto it = req_.options.find("lr"); it != req_.options.end()) f.details["lr"] = it->second;
   for (auto& [k, v] : torch_backend::GpuSettingsDetails(device_)) f.details[k] = v;  // issue 13
   if (auto it = f.details.find("pci_bus_id"); it != f.details.end()) f.gpu_pci_bus_id = it->second;
@@ -426,6 +452,11 @@ RuntimeFacts TorchBackend::Facts() const {
   if (!graph_check_.empty()) f.details["cuda_graph_check"] = graph_check_;
   f.details["kv_static"] = kv_static_status_;
   f.details["fuse_linear"] = fuse_linear_status_;
+  f.details["gemm_tune"] = gemm_tune_status_;
+  if (const torch_backend::GemmTuner* t = ops_ ? ops_->gemm_tuner() : nullptr) {
+    f.details["gemm_tune"] = t->Summary();  // as of now: shapes met after Load count too
+    f.details["gemm_tune_shapes"] = t->ShapesDetail();
+  }
   if (!op_profile_.empty()) f.details["op_profile"] = op_profile_;
   f.result_fields = quant_eval_.fields;  // issue 11
   for (const auto& [k, v] : quant_eval_.details) f.details[k] = v;

@@ -1,4 +1,5 @@
-// Issue 13: projections sharing an input run as one linear (TorchOps::FuseLinearGroups).
+// Issue 13: projections sharing an input run as one linear (TorchOps::FuseLinearGroups), and
+// every linear through the GEMM tuner where one is set (gemm_tune=on, torch_gemm_tune.h).
 #include "backends/torch/torch_ops.h"
 
 namespace accelbench::backends::torch_backend {
@@ -67,11 +68,7 @@ Tensor TorchOps::Linear(const Tensor& x, const Tensor& w, const Tensor& b) {
       if (wt.size(0) == g.rows[mi] && same_bias) {
         if (fused_out_.input.impl() != x.impl() || fused_out_.group != gi) {
           const at::Tensor& xt = Unwrap(x);
-          fused_out_ = {x, gi,
-                        at::linear(xt, g.weight,
-                                   g.bias.defined() ? c10::optional<at::Tensor>(g.bias)
-                                                    : c10::optional<at::Tensor>()),
-                        0};
+          fused_out_ = {x, gi, LinearKernel(xt, g.weight, g.bias), 0};
         }
         Tensor y = Wrap(fused_out_.out.narrow(-1, g.offset[mi], g.rows[mi]));
         // Every member served: let go (the slices handed out keep what they need alive).
@@ -80,8 +77,15 @@ Tensor TorchOps::Linear(const Tensor& x, const Tensor& w, const Tensor& b) {
       }
     }
   }
-  return Wrap(at::linear(Unwrap(x), wt,
-                         b ? c10::optional<at::Tensor>(Unwrap(b)) : c10::optional<at::Tensor>()));
+  return Wrap(LinearKernel(Unwrap(x), wt, b ? Unwrap(b) : at::Tensor()));
+}
+
+at::Tensor TorchOps::LinearKernel(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) {
+  if (gemm_tuner_) {
+    at::Tensor y = gemm_tuner_->Linear(x, w, b);
+    if (y.defined()) return y;
+  }
+  return at::linear(x, w, b.defined() ? c10::optional<at::Tensor>(b) : c10::optional<at::Tensor>());
 }
 
 }  // namespace accelbench::backends::torch_backend

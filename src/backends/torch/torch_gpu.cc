@@ -54,6 +54,12 @@ GpuSettings ParseGpuSettings(const std::map<std::string, std::string>& options) 
   if (options.count("sdpa_cudnn")) s.sdpa_cudnn = OnOff(options, "sdpa_cudnn", true);
   if (options.count("kv_static")) s.static_kv = OnOff(options, "kv_static", false);
   if (options.count("fuse_linear")) s.fuse_linear = OnOff(options, "fuse_linear", false);
+  s.gemm_tune = OnOff(options, "gemm_tune", false);
+  if (auto it = options.find("attention"); it != options.end()) {
+    if (it->second != "sdpa" && it->second != "explicit")
+      throw UsageError("attention must be sdpa or explicit, got '" + it->second + "'");
+    s.explicit_attention = it->second == "explicit";
+  }
   return s;
 }
 

@@ -32,10 +32,17 @@ struct GpuSettings {
   std::optional<bool> sdpa_cudnn;   // unset: the default above, resolved by ResolveDefaults
   std::optional<bool> static_kv;    // unset: the default above, resolved by ResolveDefaults
   std::optional<bool> fuse_linear;  // unset: the default above, resolved by ResolveDefaults
+  // `gemm_tune=on|off` (default off until measured on a GPU): the linear GEMMs through cuBLASLt
+  // with the algorithm timed fastest per shape (torch_gemm_tune.h); CUDA inference only.
+  bool gemm_tune = false;
+  // `attention=sdpa|explicit` (default sdpa where libtorch has it): explicit = matmul, softmax,
+  // matmul, e.g. to compare with the fused kernels at fp32 where they run without tensor cores.
+  bool explicit_attention = false;
 };
 
 // Parses the options from the backend options (others are ignored). Throws UsageError
-// ("<key> must be on or off, got '<value>'") for another value.
+// ("<key> must be on or off, got '<value>'"; "attention must be sdpa or explicit, ...") for
+// another value.
 GpuSettings ParseGpuSettings(const std::map<std::string, std::string>& options);
 
 // Fills the unset defaults for `device` and the run's mode.

@@ -252,7 +252,7 @@ at::Tensor TorchOps::AttentionKernel(const at::Tensor& q, at::Tensor k, at::Tens
     k = repeat(k);
     v = repeat(v);
   }
-  if (kHaveSdpa) {
+  if (kHaveSdpa && !explicit_attention_) {
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
     attention_path_ = "sdpa";
     c10::optional<at::Tensor> mask;
@@ -274,17 +274,20 @@ at::Tensor TorchOps::AttentionKernel(const at::Tensor& q, at::Tensor k, at::Tens
 #endif
   }
   attention_path_ = "explicit";
-  at::Tensor scores = at::matmul(q, k.transpose(-2, -1)).to(at::kFloat) * scale;
-  if (bias.defined()) scores = scores + bias.to(at::kFloat);
+  // The scale applied to q [Sq, D] rather than to the scores [Sq, Sk]: one pass over the smaller
+  // tensor (exact where the scale is a power of two, head_dim 64 or 256). The scores are fresh,
+  // so the masks are applied in place.
+  at::Tensor scores = at::matmul(q * scale, k.transpose(-2, -1));
+  if (scores.scalar_type() != at::kFloat) scores = scores.to(at::kFloat);
+  if (bias.defined()) scores.add_(bias.to(at::kFloat));
   if (plain_causal) {
     auto bo = at::TensorOptions().device(q.device()).dtype(at::kLong);
     const int64_t sq = q.size(2), sk = k.size(2);
     at::Tensor i = at::arange(sq, bo).unsqueeze(1) + (sk - sq);
-    scores = scores.masked_fill(at::arange(sk, bo).unsqueeze(0).gt(i),
-                                std::numeric_limits<float>::lowest());
+    scores.masked_fill_(at::arange(sk, bo).unsqueeze(0).gt(i),
+                        std::numeric_limits<float>::lowest());
   }
-  if (allowed)
-    scores = scores.masked_fill(allowed->logical_not(), std::numeric_limits<float>::lowest());
+  if (allowed) scores.masked_fill_(allowed->logical_not(), std::numeric_limits<float>::lowest());
   at::Tensor probs = at::softmax(scores, -1).to(q.scalar_type());
   return at::matmul(probs, v);
 }

@@ -7,12 +7,14 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "backends/torch/torch_gemm_tune.h"
 #include "models/lowering/linear_groups.h"
 #include "models/ops.h"
 
@@ -61,6 +63,12 @@ class TorchOps : public models::Ops {
   int FuseLinearGroups(const std::vector<models::LinearGroup>& groups);
 
   c10::ScalarType dtype() const { return dtype_; }
+  // Issue 13 (gemm_tune=on): every linear goes to `tuner` first (torch_gemm_tune.h); at::linear
+  // where it does not serve the call.
+  void SetGemmTuner(std::unique_ptr<GemmTuner> tuner) { gemm_tuner_ = std::move(tuner); }
+  const GemmTuner* gemm_tuner() const { return gemm_tuner_.get(); }
+  // Issue 13 (attention=explicit): matmul/softmax attention even where libtorch has sdpa.
+  void set_explicit_attention(bool on) { explicit_attention_ = on; }
 
   models::Tensor Input(const std::string& name, models::DType dtype,
                        const std::vector<models::Dim>& dims) override;
@@ -142,6 +150,8 @@ class TorchOps : public models::Ops {
   // t * cos + rotate_half(t) * sin (Hugging Face's apply_rotary_pos_emb).
   static at::Tensor ApplyRotary(const at::Tensor& t,
                                 const std::pair<at::Tensor, at::Tensor>& cos_sin);
+  // x w^T + b: the GEMM tuner's where it serves the call, else at::linear (b undefined: none).
+  at::Tensor LinearKernel(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b);
   // The attention kernel call: q [B, H, Sq, D], k/v [B, Hkv, Sk, D] (grouped-query heads are
   // repeated here); `allowed` a boolean "may attend" mask broadcastable to [B, H, Sq, Sk] (none:
   // everything), `bias` additive (undefined: none), `plain_causal` Sq == Sk causal without a mask.
@@ -185,6 +195,8 @@ class TorchOps : public models::Ops {
   FusedOutput fused_out_;
   std::pair<at::Tensor, at::Tensor> rotary_tables_;
   int kernel_checks_ = 0;
+  std::unique_ptr<GemmTuner> gemm_tuner_;
+  bool explicit_attention_ = false;
 };
 
 // Runs each facade op once on tiny tensors in `dtype` on `device`; returns "" when all work, else
