@@ -10,13 +10,19 @@
 # Steps: (1) preflight (GPU, torch, nvcc, cmake, ninja); (2) configure against the python
 # torch's libtorch (tests configured where GTest is found, else off) and build ONLY the
 # accelbench target with ninja; (3) HF eager reference (bench/hf_reference.py); (4) accelbench
-# `run --platforms cuda` for bert-base, vit-base, whisper-tiny at batch 1,8,64 in fp16 and fp32
-# with cuda_graph off and on, TinyLlama-shaped decode at batch 1 (graph off and on), then graph on
-# with fuse_linear=off; (5) the ratio table (accelbench / HF throughput, NVML J/item, clock
-# notes; and a diagnostic, before the unfused pass: HF's forward replayed from a CUDA graph,
-# hf_graph.csv, its kernel time without Python); (6) time permitting, build and run the CUDA
-# gtests (`*Cuda*` of gpu_settings_test and fused_linear_test). GPU_VS_HF_DEADLINE (default 540 s): no accelbench pass starts later;
-# GPU_VS_HF_TOTAL (default 585 s): step (6) ends by then.
+# `run --platforms cuda` for bert-base, vit-base, whisper-tiny at batch 1,8,64 in fp16 and fp32,
+# pass by pass (GPU_VS_HF_PASSES, default "on tuned profile explicit decode"): on = the defaults
+# (CUDA graph on); tuned = on + gemm_tune=on (cuBLASLt algorithm per GEMM shape, session 7);
+# profile = vit and whisper fp32 at the smallest and largest batch with profile_ops=on, and HF's
+# kernels from torch.profiler (hf_profile.txt); explicit = on + attention=explicit (fp32, the
+# smallest and largest batch); decode = TinyLlama-shaped decode at batch 1, graph off and on.
+# Also available: off (graph off), hf_graph (HF's forward replayed from one CUDA graph,
+# hf_graph.csv: its kernel time without Python), on_unfused (on + fuse_linear=off; fp32, the
+# smallest and largest batch) -- all three measured on the H200 in session 6; (5) the ratio
+# table (accelbench / HF throughput, NVML J/item, clock notes, what gemm_tune chose per shape);
+# (6) time permitting, build and run the CUDA gtests (`*Cuda*` of gemm_tune_test,
+# gpu_settings_test and fused_linear_test). GPU_VS_HF_DEADLINE (default 540 s): no accelbench
+# pass starts later; GPU_VS_HF_TOTAL (default 585 s): step (6) ends by then.
 # A step that fails is reported in the table, and the later steps still run.
 #
 # Smoke mode for a machine without a GPU (CI, the dev VM): GPU_VS_HF_CPU=1 ACCELBENCH_BIN=path
@@ -26,9 +32,7 @@
 # Environment: OUT (output folder), ACCELBENCH_BIN (skip the build), GPU_VS_HF_JOBS (ninja -j),
 # ACCELBENCH_DEVROOT (a folder of unpacked Debian -dev packages to build against; default: the
 # carried third_party/gpu-carry/devroot.tar.xz unpacked under /tmp), GPU_VS_HF_BUDGET
-# (accelbench --budget seconds), GPU_VS_HF_PASSES (the accelbench passes, in order; default
-# "off decode on hf_graph profile on_unfused"; profile: vit and whisper fp32 at the smallest and
-# largest batch with profile_ops=on, and HF's kernels from torch.profiler, under the table),
+# (accelbench --budget seconds), GPU_VS_HF_PASSES (the passes above, in order),
 # GPU_VS_HF_HF_MODELS (HF eager models; "" = decode only).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -110,13 +114,29 @@ if [ -z "$bin" ]; then
     say "configure with tests failed (see build.log); configuring without tests"
     cmake_args+=(-DACCELBENCH_BUILD_TESTS=OFF)
   fi
-  if { [ $tests_configured = 1 ] || LD_LIBRARY_PATH=$acc_ld cmake "${cmake_args[@]}" >>"$out/build.log" 2>&1; } &&
-     LD_LIBRARY_PATH=$acc_ld ninja -C "$bdir" -k 0 -j "${GPU_VS_HF_JOBS:-$(nproc)}" accelbench >>"$out/build.log" 2>&1; then
+  build_acc() {
+    LD_LIBRARY_PATH=$acc_ld ninja -C "$bdir" -k 0 -j "${GPU_VS_HF_JOBS:-$(nproc)}" accelbench >>"$out/build.log" 2>&1
+  }
+  built=0
+  if { [ $tests_configured = 1 ] || LD_LIBRARY_PATH=$acc_ld cmake "${cmake_args[@]}" >>"$out/build.log" 2>&1; }; then
+    if build_acc; then
+      built=1
+    else
+      # Session 7's cuBLASLt GEMM tuner has never been compiled against this libtorch: if the
+      # build breaks, measure the rest without it (gemm_tune then says "this build has no
+      # cuBLASLt") instead of losing the run.
+      say "build failed; retrying with -DACCELBENCH_GEMM_TUNE=OFF"
+      grep -E "error:|undefined reference" "$out/build.log" | head -n 8 | tee -a "$log"
+      LD_LIBRARY_PATH=$acc_ld cmake -B "$bdir" -DACCELBENCH_GEMM_TUNE=OFF >>"$out/build.log" 2>&1 &&
+        build_acc && built=1
+    fi
+  fi
+  if [ $built = 1 ]; then
     bin=$bdir/accelbench
     status_build="ok ($(elapsed) s)"
     grep -m1 -i "c10_cuda" "$bdir/CMakeCache.txt" >/dev/null ||
       say "warning: TORCH_LIBRARIES has no c10_cuda: this libtorch is CPU-only"
-    say "$(grep -m2 -E "libtorch (attention|profiler) API" "$out/build.log" || echo "libtorch API checks: not in build.log")"
+    say "$(grep -m3 -E "libtorch (attention|profiler) API|cuBLASLt: " "$out/build.log" || echo "libtorch API checks: not in build.log")"
   else
     status_build="FAILED after $(elapsed) s (see build.log)"
     grep -E "Could not find|Could NOT find|not found|error:" "$out/build.log" | head -n 15 | tee -a "$log"
@@ -183,8 +203,8 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
       >>"$log" 2>&1 || { say "accelbench $name: run exited non-zero (rows record why)"; acc_fail=1; }
   }
   dec_prec=fp16; [ "$cpu" = 1 ] && dec_prec=fp32
-  # on_unfused (last, time permitting): graph on with fuse_linear=off, to measure the fusion
-  # (fuse_linear is on by default on CUDA; every other pass runs with it).
+  # on_unfused: graph on with fuse_linear=off, to measure the fusion (fuse_linear is on by
+  # default on CUDA; every other pass runs with it).
   # The HF diagnostics (hf_graph, profile): hf_reference.py in its own process (a refused graph
   # capture or a profiler error disturbs nothing else), at most 90 s, only on the GPU run.
   hf_diag() {  # name args...
@@ -199,7 +219,7 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
     PYTHONUNBUFFERED=1 timeout $left python3 "$root/bench/hf_reference.py" --device cuda "$@" \
       >/dev/null && say "$name: ok ($(elapsed) s)" || say "$name: incomplete (see log)"
   }
-  for graph in ${GPU_VS_HF_PASSES:-off decode on hf_graph profile on_unfused}; do
+  for graph in ${GPU_VS_HF_PASSES:-on tuned profile explicit decode}; do
     if [ $graph = profile ]; then
       # Where the fp32 time goes (the misses: vit/whisper fp32): accelbench's profile_ops and the
       # same kernels table from torch.profiler on HF's eager forward, printed under the table.
@@ -228,11 +248,15 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
       done
       continue
     fi
-    opts=(--backend-option "cuda_graph=${graph%_unfused}")
+    opts=(--backend-option cuda_graph=on)
+    [ $graph = off ] && opts=(--backend-option cuda_graph=off)
     prec=$precisions bs=$batches
-    # The unfused pass where fusion can matter and time is short: fp32, the smallest and largest
-    # batch (the fp16 batch-1 rows met their targets before fusion).
+    # tuned (session 7): graph on with gemm_tune=on, every row.
+    [ $graph = tuned ] && opts+=(--backend-option gemm_tune=on)
+    # The unfused and explicit-attention passes where they can matter and time is short: fp32,
+    # the smallest and largest batch (the fp16 rows met their targets).
     [ $graph = on_unfused ] && { opts+=(--backend-option fuse_linear=off); prec=fp32; bs=${batches%%,*},${batches##*,}; }
+    [ $graph = explicit ] && { opts+=(--backend-option attention=explicit); prec=fp32; bs=${batches%%,*},${batches##*,}; }
     for spec in bert vit whisper; do
       declare -n extra=$spec
       acc_run "$spec/$graph" "$work/acc_${graph}.duckdb" --models "$spec" "${extra[@]}" \
@@ -241,7 +265,7 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
     done
   done
   # One file for all passes ({pass: rows}): the device tool brings back 8 files at most.
-  for part in off on on_unfused decode_off decode_on profile; do
+  for part in off on tuned explicit on_unfused decode_off decode_on profile; do
     [ -f "$work/acc_$part.duckdb" ] || continue
     LD_LIBRARY_PATH=$acc_ld "$bin" db query --db "$work/acc_$part.duckdb" --format json \
       "SELECT model, precision, batch, mode, status, reason, lat_p50_ms, throughput, decode_tokens_per_s, energy_j_per_item, options_json FROM results" \
@@ -251,7 +275,7 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
 import json, os, sys
 work, dest = sys.argv[1:3]
 parts = {}
-for part in ("off", "on", "on_unfused", "decode_off", "decode_on", "profile"):
+for part in ("off", "on", "tuned", "explicit", "on_unfused", "decode_off", "decode_on", "profile"):
     p = f"{work}/acc_{part}.json"
     if os.path.exists(p) and os.path.getsize(p) > 0:
         try:
@@ -296,13 +320,14 @@ def load(part):
                     else None, r["status"], r.get("reason") or "", det, r.get("energy_j_per_item"))
     return res
 off, on, unfused = load("off"), load("on"), load("on_unfused")
+tuned, explicit = load("tuned"), load("explicit")
 dec, dec_on = load("decode_off"), load("decode_on")
 print(f"build: {s_build}; hf: {s_hf}; accelbench: {s_acc}\n")
 if os.environ.get("GPU_VS_HF_CPU") == "1":
     print("SMOKE RUN on cpu with tiny presets: a check that the script works, not a measurement.\n")
-print("| model | dtype | batch | HF eager ms | accelbench ms (graph off) | ratio | accelbench ms (graph on) | ratio | graph on, fuse_linear=off ms | HF graph-replayed ms (diagnostic) | J/item (graph on, NVML) | cuda_graph | fuse_linear | attention | target |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-keys = sorted(set(hf) | set(off) | set(on) | set(dec) | set(dec_on))
+print("| model | dtype | batch | HF eager ms | accelbench ms (graph off) | ratio | accelbench ms (graph on) | ratio | graph on, gemm_tune=on ms | ratio | graph on, attention=explicit ms | ratio | graph on, fuse_linear=off ms | HF graph-replayed ms (diagnostic) | J/item (graph on, NVML) | cuda_graph | fuse_linear | attention | target |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+keys = sorted(set(hf) | set(off) | set(on) | set(tuned) | set(dec) | set(dec_on))
 def fmt(x):
     return "-" if x is None else f"{x:.3f}"
 for k in keys:
@@ -318,14 +343,16 @@ for k in keys:
     c_off, r_off = cell(a_off)
     c_on, r_on = cell(a_on)
     c_unf, _ = cell(unfused.get(k))
+    c_tun, r_tun = cell(tuned.get(k))
+    c_exp, r_exp = cell(explicit.get(k))
     joules = (a_on or (None,) * 5)[4]
     c_j = "-" if joules in (None, "") else f"{float(joules):.4g}"
     det = (a_on or a_off or (None, None, None, {}, None))[3]
     target = "1.5x" if k[0] == "tinyllama-decode" else ("2.0x" if k[2] == 1 else ("1.0x" if k[2] == 64 else ""))
     print(f"| {k[0]} | {k[1]} | {k[2]} | {fmt(h)} | {c_off} | {r_off} | {c_on} | {r_on} | "
-          f"{c_unf} | {fmt(hf_graph.get(k))} | {c_j} | {det.get('cuda_graph', '-')[:50]} | {det.get('fuse_linear', '-')} | "
+          f"{c_tun} | {r_tun} | {c_exp} | {r_exp} | {c_unf} | {fmt(hf_graph.get(k))} | {c_j} | {det.get('cuda_graph', '-')[:50]} | {det.get('fuse_linear', '-')} | "
           f"{det.get('attention', '-')} | {target} |")
-d = (list(off.values()) + list(dec.values()) + [(None, None, None, {}, None)])[0][3]
+d = (list(on.values()) + list(off.values()) + list(dec.values()) + [(None, None, None, {}, None)])[0][3]
 print("\nsettings: " + ", ".join(f"{k}={d[k]}" for k in ("gpu", "cuda_runtime", "cudnn_version",
       "tf32_matmul", "tf32_cudnn", "cudnn_benchmark", "sdpa_cudnn", "cuda_alloc_conf") if k in d))
 for name, part in (("decode, graph off", dec), ("decode, graph on", dec_on)):
@@ -336,7 +363,8 @@ for name, part in (("decode, graph off", dec), ("decode, graph on", dec_on)):
               f"cuda_graph={det.get('cuda_graph', '-')}, "
               f"cuda_graph_check={det.get('cuda_graph_check', '-')}")
 held = [(name, k, a[2]) for name, part in (("graph off", off), ("graph on", on),
-        ("graph on unfused", unfused)) for k, a in sorted(part.items())
+        ("gemm_tune", tuned), ("explicit", explicit), ("graph on unfused", unfused))
+        for k, a in sorted(part.items())
         if "GPU clocks held down" in (a[2] or "")]
 for name, k, why in held:
     print(f"clocks held down ({name}) {k[0]} {k[1]} b{k[2]}: "
@@ -345,6 +373,13 @@ checks = [(k, a[3].get("cuda_graph_check")) for k, a in sorted(on.items()) if a[
 if checks:
     print("graph replay vs eager (inference, checked at load): " +
           "; ".join(f"{k[0]} {k[1]} b{k[2]}: {c.split(' = ')[-1]}" for k, c in checks))
+for k, a in sorted(tuned.items()):  # what the GEMM tuner chose, per row and shape
+    if a[3].get("gemm_tune"):
+        print(f"gemm_tune {k[0]} {k[1]} b{k[2]}: {a[3]['gemm_tune']}")
+        if k[1] == "fp32" and a[3].get("gemm_tune_shapes"):
+            print(f"  shapes: {a[3]['gemm_tune_shapes'][:1500]}")
+for k, a in sorted(explicit.items()):
+    print(f"attention=explicit {k[0]} {k[1]} b{k[2]}: attention={a[3].get('attention', '-')}")
 for k, a in sorted(load("profile").items()):
     if a[3].get("op_profile"):
         print(f"accelbench profile {k[0]} {k[1]} b{k[2]} (graph on for the timing; profile of "
@@ -368,9 +403,10 @@ else
   left=$((${GPU_VS_HF_TOTAL:-585} - $(elapsed) - 5))
   glog=$out/cuda_gtests.log
   if LD_LIBRARY_PATH=$acc_ld timeout $left ninja -C "$bdir" -j "${GPU_VS_HF_JOBS:-$(nproc)}" \
-      gpu_settings_test fused_linear_test >"$glog" 2>&1; then
+      gpu_settings_test fused_linear_test gemm_tune_test >"$glog" 2>&1; then
     gtest_status="built"
-    for t in "$bdir/tests/gpu/gpu_settings_test" "$bdir/tests/gpu/fused_linear_test"; do
+    for t in "$bdir/tests/gpu/gemm_tune_test" "$bdir/tests/gpu/gpu_settings_test" \
+        "$bdir/tests/gpu/fused_linear_test"; do
       left=$((${GPU_VS_HF_TOTAL:-585} - $(elapsed) - 3))
       [ $left -gt 5 ] || { gtest_status="$gtest_status; out of time"; break; }
       LD_LIBRARY_PATH=$acc_ld timeout $left "$t" --gtest_filter='*Cuda*' >"$work/gt.log" 2>&1
