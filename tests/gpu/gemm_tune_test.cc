@@ -14,6 +14,7 @@
 #include "backends/torch/torch_gemm_tune.h"
 #include "backends/torch/torch_gpu.h"
 #include "core/errors.h"
+#include "max_diff.h"
 #include "tiny_request.h"
 
 namespace accelbench {
@@ -26,13 +27,7 @@ using backends::torch_backend::GemmTrial;
 using backends::torch_backend::GemmTuner;
 using backends::torch_backend::ParseGpuSettings;
 
-double MaxDiff(const std::vector<float>& a, const std::vector<float>& b) {
-  EXPECT_EQ(a.size(), b.size());
-  double worst = 0;
-  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i)
-    worst = std::max(worst, static_cast<double>(std::abs(a[i] - b[i])));
-  return worst;
-}
+using test::MaxDiff;
 
 TEST(GemmTune, ChoosesTheFastestValidCandidateOnlyWhenItBeatsAtLinear) {
   // Index 1 is fastest but its output did not match at::linear: never chosen.

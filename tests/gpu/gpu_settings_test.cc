@@ -14,6 +14,7 @@
 #include "backends/registry.h"
 #include "backends/torch/torch_gpu.h"
 #include "core/errors.h"
+#include "max_diff.h"
 #include "models/family.h"
 #include "tiny_request.h"
 
@@ -40,14 +41,7 @@ std::string Message(const std::function<void()>& f) {
   return "";
 }
 
-// Greatest |a - b| of two equally long outputs.
-double MaxDiff(const std::vector<float>& a, const std::vector<float>& b) {
-  EXPECT_EQ(a.size(), b.size());
-  double worst = 0;
-  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i)
-    worst = std::max(worst, static_cast<double>(std::abs(a[i] - b[i])));
-  return worst;
-}
+using test::MaxDiff;
 
 TEST(GpuSettings, DefaultsAreFp32ExactWithCudnnBenchmarkAndGraphsForCudaInferenceAndDecode) {
   auto s = ParseGpuSettings({});

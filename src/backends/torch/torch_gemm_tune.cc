@@ -127,20 +127,22 @@ LtLayout Layout(cudaDataType_t t, int64_t rows, int64_t cols, int64_t ld) {
   return LtLayout(l);
 }
 
-template <typename V>
-V AlgoConfig(const cublasLtMatmulAlgo_t& a, cublasLtMatmulAlgoConfigAttributes_t attr) {
+// One attribute of an algorithm (its configuration or its capabilities), read by `get`.
+template <typename V, typename Attr>
+V AlgoAttr(cublasStatus_t (*get)(const cublasLtMatmulAlgo_t*, Attr, void*, size_t, size_t*),
+           const cublasLtMatmulAlgo_t& a, Attr attr) {
   V v{};
   size_t written = 0;
-  cublasLtMatmulAlgoConfigGetAttribute(&a, attr, &v, sizeof v, &written);
+  get(&a, attr, &v, sizeof v, &written);
   return v;
 }
-
+template <typename V>
+V AlgoConfig(const cublasLtMatmulAlgo_t& a, cublasLtMatmulAlgoConfigAttributes_t attr) {
+  return AlgoAttr<V>(cublasLtMatmulAlgoConfigGetAttribute, a, attr);
+}
 template <typename V>
 V AlgoCap(const cublasLtMatmulAlgo_t& a, cublasLtMatmulAlgoCapAttributes_t attr) {
-  V v{};
-  size_t written = 0;
-  cublasLtMatmulAlgoCapGetAttribute(&a, attr, &v, sizeof v, &written);
-  return v;
+  return AlgoAttr<V>(cublasLtMatmulAlgoCapGetAttribute, a, attr);
 }
 
 std::string Describe(const cublasLtMatmulAlgo_t& a) {
