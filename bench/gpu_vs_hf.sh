@@ -11,8 +11,10 @@
 # torch's libtorch (tests configured where GTest is found, else off) and build ONLY the
 # accelbench target with ninja; (3) HF eager reference (bench/hf_reference.py); (4) accelbench
 # `run --platforms cuda` for bert-base, vit-base, whisper-tiny at batch 1,8,64 in fp16 and fp32,
-# pass by pass (GPU_VS_HF_PASSES, default "on tuned profile explicit decode"): on = the defaults
-# (CUDA graph on); tuned = on + gemm_tune=on (cuBLASLt algorithm per GEMM shape, session 7);
+# pass by pass (GPU_VS_HF_PASSES, default "on tuned hf_again profile explicit decode"): on = the
+# defaults (CUDA graph on); tuned = on + gemm_tune=on (cuBLASLt algorithm per GEMM shape, session
+# 7); hf_again = HF eager re-measured in fp32 at the largest batch with the GPU as hot as for the
+# accelbench rows (the batch-64 rows ran under the power cap);
 # profile = vit and whisper fp32 at the smallest and largest batch with profile_ops=on, and HF's
 # kernels from torch.profiler (hf_profile.txt); explicit = on + attention=explicit (fp32, the
 # smallest and largest batch); decode = TinyLlama-shaped decode at batch 1, graph off and on.
@@ -219,7 +221,7 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
     PYTHONUNBUFFERED=1 timeout $left python3 "$root/bench/hf_reference.py" --device cuda "$@" \
       >/dev/null && say "$name: ok ($(elapsed) s)" || say "$name: incomplete (see log)"
   }
-  for graph in ${GPU_VS_HF_PASSES:-on tuned profile explicit decode}; do
+  for graph in ${GPU_VS_HF_PASSES:-on tuned hf_again profile explicit decode}; do
     if [ $graph = profile ]; then
       # Where the fp32 time goes (the misses: vit/whisper fp32): accelbench's profile_ops and the
       # same kernels table from torch.profiler on HF's eager forward, printed under the table.
@@ -233,6 +235,14 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
           --platforms "$platform" --precision $pprec --batch "$pbs" --backend-option profile_ops=on
         unset -n extra
       done
+      continue
+    fi
+    if [ $graph = hf_again ]; then
+      # HF eager measured again at the largest batch in fp32, now that the GPU has run for
+      # minutes (the accelbench rows ran hot, under the power cap; HF's first rows ran cold): the
+      # same thermal state on both sides of the ratio.
+      hf_diag "hf eager again" --models bert,vit,whisper --dtypes fp32 --batches "${batches##*,}" \
+        --out "$work/hf_again.csv" 2>>"$log" && cat "$work/hf_again.csv" >>"$log"
       continue
     fi
     if [ $graph = hf_graph ]; then  # how much of HF eager's time is Python and launch overhead
@@ -292,9 +302,9 @@ fi
 say "accelbench: $status_acc"
 
 # ---- (5) ratio table -------------------------------------------------------------------------
-python3 - "$out" "$status_build" "$status_hf" "$status_acc" <<'EOF' | tee "$out/ratio_table.md"
+python3 - "$out" "$status_build" "$status_hf" "$status_acc" "$work" <<'EOF' | tee "$out/ratio_table.md"
 import csv, json, os, sys
-out, s_build, s_hf, s_acc = sys.argv[1:5]
+out, s_build, s_hf, s_acc, work = sys.argv[1:6]
 names = {"bert": "bert", "vit": "vit", "whisper": "whisper", "llama": "tinyllama-decode"}
 hf, hf_graph = {}, {}
 if os.path.exists(f"{out}/hf.csv"):
@@ -303,6 +313,10 @@ if os.path.exists(f"{out}/hf.csv"):
 if os.path.exists(f"{out}/hf_graph.csv"):
     for r in csv.DictReader(open(f"{out}/hf_graph.csv")):
         hf_graph[(r["model"], r["dtype"], int(r["batch"]))] = float(r["median_ms"])
+hf_again = {}
+if os.path.exists(f"{work}/hf_again.csv"):
+    for r in csv.DictReader(open(f"{work}/hf_again.csv")):
+        hf_again[(r["model"], r["dtype"], int(r["batch"]))] = float(r["median_ms"])
 try:
     acc_parts = json.load(open(f"{out}/acc.json"))
 except (OSError, ValueError):
@@ -373,6 +387,11 @@ checks = [(k, a[3].get("cuda_graph_check")) for k, a in sorted(on.items()) if a[
 if checks:
     print("graph replay vs eager (inference, checked at load): " +
           "; ".join(f"{k[0]} {k[1]} b{k[2]}: {c.split(' = ')[-1]}" for k, c in checks))
+for k, v in sorted(hf_again.items()):  # the same thermal state as the accelbench rows
+    pairs = (("graph on", on.get(k)), ("gemm_tune", tuned.get(k)))
+    ratios = ", ".join(f"{name} {v / a[0]:.2f}x" for name, a in pairs if a and a[0])
+    print(f"HF eager again after the accelbench passes {k[0]} {k[1]} b{k[2]}: {v:.3f} ms "
+          f"(first: {fmt(hf.get(k))} ms){'; ratio against it: ' + ratios if ratios else ''}")
 for k, a in sorted(tuned.items()):  # what the GEMM tuner chose, per row and shape
     if a[3].get("gemm_tune"):
         print(f"gemm_tune {k[0]} {k[1]} b{k[2]}: {a[3]['gemm_tune']}")
