@@ -1,13 +1,15 @@
 // Issue 13: gemm_tune=on -- per-shape cuBLASLt algorithm selection for the linear layers
 // (torch_gemm_tune.h). The timing and checking live here; the CUDA code only where the build has
-// a CUDA libtorch and cuBLASLt.
+// a CUDA libtorch and the cuBLASLt header. cuBLASLt itself is the library libtorch loaded, found
+// at run time (dlopen RTLD_NOLOAD): linking a CUDA toolkit's copy could put a second, older
+// libcublasLt.so.13 first in the search order, under libtorch's own cuBLAS.
 #include "backends/torch/torch_gemm_tune.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <set>
 
-#if defined(ACCELBENCH_TORCH_CUDA) && defined(ACCELBENCH_CUBLASLT)
+#if defined(ACCELBENCH_TORCH_CUDA) && defined(ACCELBENCH_CUBLASLT) && __has_include(<cublasLt.h>)
 #include <ATen/cuda/CUDAContext.h>
 #include <ATen/cuda/CUDAEvent.h>
 #include <ATen/cuda/Sleep.h>
@@ -16,6 +18,7 @@
 #include <c10/cuda/CUDAStream.h>
 #include <cublasLt.h>
 #include <cuda_runtime_api.h>
+#include <dlfcn.h>
 
 #include <chrono>
 #include <cstring>
@@ -66,8 +69,8 @@ std::string FormatGemmShape(const GemmShapeReport& r) {
 
 std::unique_ptr<GemmTuner> GemmTuner::Create(c10::Device device, bool, std::string& why) {
   why = !device.is_cuda() ? "not a CUDA device"
-                          : "this build has no cuBLASLt (a CUDA libtorch and CUDA::cublasLt are "
-                            "needed)";
+                          : "this build has no cuBLASLt (a CUDA libtorch and the cuBLASLt header "
+                            "are needed)";
   return nullptr;
 }
 
@@ -80,24 +83,70 @@ constexpr int kHeuristics = 16;     // cuBLASLt's ranked candidates asked for
 constexpr int kMaxCandidates = 48;  // with the split-K variants
 constexpr double kShapeBudgetS = 1.5;
 
+// The cuBLASLt functions used here, as pointers of the same names (found before the header's
+// declarations by unqualified calls in this namespace), set by LoadLt.
+#define ACCELBENCH_LT_FUNCTIONS(X)        \
+  X(cublasLtGetStatusString)              \
+  X(cublasLtCreate)                       \
+  X(cublasLtDestroy)                      \
+  X(cublasLtMatmul)                       \
+  X(cublasLtMatmulDescCreate)             \
+  X(cublasLtMatmulDescDestroy)            \
+  X(cublasLtMatmulDescSetAttribute)       \
+  X(cublasLtMatrixLayoutCreate)           \
+  X(cublasLtMatrixLayoutDestroy)          \
+  X(cublasLtMatmulPreferenceCreate)       \
+  X(cublasLtMatmulPreferenceDestroy)      \
+  X(cublasLtMatmulPreferenceSetAttribute) \
+  X(cublasLtMatmulAlgoGetHeuristic)       \
+  X(cublasLtMatmulAlgoCheck)              \
+  X(cublasLtMatmulAlgoConfigGetAttribute) \
+  X(cublasLtMatmulAlgoConfigSetAttribute) \
+  X(cublasLtMatmulAlgoCapGetAttribute)
+#define ACCELBENCH_LT_POINTER(f) decltype(&::f) f = nullptr;
+ACCELBENCH_LT_FUNCTIONS(ACCELBENCH_LT_POINTER)
+#undef ACCELBENCH_LT_POINTER
+
+// "" once the pointers are set from the libcublasLt.so.<major> this process has (libtorch's),
+// else why not.
+const std::string& LoadLt() {
+  static const std::string why = [] {
+    const std::string name = "libcublasLt.so." + std::to_string(CUBLAS_VER_MAJOR);
+    void* lib = dlopen(name.c_str(), RTLD_NOW | RTLD_NOLOAD);
+    if (!lib) lib = dlopen(name.c_str(), RTLD_NOW);
+    if (!lib) {
+      const char* e = dlerror();
+      return "cannot load " + name + ": " + (e ? e : "not found");
+    }
+    std::string missing;
+#define ACCELBENCH_LT_FIND(f)                        \
+  f = reinterpret_cast<decltype(f)>(dlsym(lib, #f)); \
+  if (!f) missing += std::string(missing.empty() ? "" : ", ") + #f;
+    ACCELBENCH_LT_FUNCTIONS(ACCELBENCH_LT_FIND)
+#undef ACCELBENCH_LT_FIND
+    return missing.empty() ? std::string() : name + " lacks " + missing;
+  }();
+  return why;
+}
+
 void Check(cublasStatus_t s, const char* what) {
   if (s != CUBLAS_STATUS_SUCCESS)
     throw std::runtime_error(std::string(what) + ": " + cublasLtGetStatusString(s));
 }
 
-// Owns one cuBLASLt object (handle or descriptor) and destroys it.
-template <typename T, cublasStatus_t (*Destroy)(T)>
+// Owns one cuBLASLt object (handle or descriptor) and destroys it with *Destroy.
+template <typename T, cublasStatus_t (**Destroy)(T)>
 class LtObject {
  public:
   LtObject() = default;
   explicit LtObject(T h) : h_(h) {}
   ~LtObject() {
-    if (h_) Destroy(h_);
+    if (h_) (*Destroy)(h_);
   }
   LtObject(LtObject&& o) noexcept : h_(std::exchange(o.h_, nullptr)) {}
   LtObject& operator=(LtObject&& o) noexcept {
     if (this != &o) {
-      if (h_) Destroy(h_);
+      if (h_) (*Destroy)(h_);
       h_ = std::exchange(o.h_, nullptr);
     }
     return *this;
@@ -109,10 +158,10 @@ class LtObject {
  private:
   T h_ = nullptr;
 };
-using LtHandle = LtObject<cublasLtHandle_t, cublasLtDestroy>;
-using LtDesc = LtObject<cublasLtMatmulDesc_t, cublasLtMatmulDescDestroy>;
-using LtLayout = LtObject<cublasLtMatrixLayout_t, cublasLtMatrixLayoutDestroy>;
-using LtPref = LtObject<cublasLtMatmulPreference_t, cublasLtMatmulPreferenceDestroy>;
+using LtHandle = LtObject<cublasLtHandle_t, &cublasLtDestroy>;
+using LtDesc = LtObject<cublasLtMatmulDesc_t, &cublasLtMatmulDescDestroy>;
+using LtLayout = LtObject<cublasLtMatrixLayout_t, &cublasLtMatrixLayoutDestroy>;
+using LtPref = LtObject<cublasLtMatmulPreference_t, &cublasLtMatmulPreferenceDestroy>;
 
 template <typename V>
 void SetDesc(cublasLtMatmulDesc_t d, cublasLtMatmulDescAttributes_t a, const V& v) {
@@ -483,6 +532,10 @@ class LtGemmTuner final : public GemmTuner {
 std::unique_ptr<GemmTuner> GemmTuner::Create(c10::Device device, bool tf32, std::string& why) {
   if (!device.is_cuda()) {
     why = "not a CUDA device";
+    return nullptr;
+  }
+  if (const std::string& why_not = LoadLt(); !why_not.empty()) {
+    why = why_not;
     return nullptr;
   }
   try {
