@@ -44,9 +44,9 @@ class TorchBackend : public Backend {
   models::Inputs MakeInputs();
   at::Tensor InferenceForward();  // one eager forward; returns the output the step reports
   std::string SetUpCudaGraph();   // issue 13: the `cuda_graph` detail ("on" / "off: <why>")
-  std::string SetUpGemmTuner(bool training, bool quant);  // issue 13: the `gemm_tune` detail
-  std::string CaptureInferenceStep();  // issue 13: "" when captured (and checked), else why
-  std::string CaptureDecodeStep();     // issue 13: "" when captured (and checked), else why
+  std::string SetUpGemmTuner(bool quant);  // issue 13: the `gemm_tune` detail
+  std::string CaptureInferenceStep();      // issue 13: "" when captured (and checked), else why
+  std::string CaptureDecodeStep();         // issue 13: "" when captured (and checked), else why
   void Prefill();
   std::string ProfileOps();  // the `op_profile` detail
   void LoadQuantized();      // issue 11: quantize per the plan and measure deviation / memory
@@ -168,7 +168,7 @@ void TorchBackend::Load(const LoadRequest& req) {
   if (quant) LoadQuantized();
   need_prefill_ = true;
   if (req.mode == Mode::kDecode) Prepare();
-  gemm_tune_status_ = SetUpGemmTuner(training, quant.has_value());
+  gemm_tune_status_ = SetUpGemmTuner(quant.has_value());
   if (*gpu_.cuda_graph) graph_status_ = SetUpCudaGraph();  // untimed, like the rest of Load
   if (static_kv_)
     kv_static_status_ = "on (" + std::to_string(static_kv_->capacity()) + " positions)";
@@ -191,9 +191,9 @@ std::string TorchBackend::ProfileOps() {
 // gemm_tune=on: a tuner for the linear GEMMs, and one eager forward now (untimed, like the rest
 // of Load) in which each shape is tuned, so that neither the first measured step nor a graph
 // capture pays for it. Returns the `gemm_tune` detail.
-std::string TorchBackend::SetUpGemmTuner(bool training, bool quant) {
+std::string TorchBackend::SetUpGemmTuner(bool quant) {
   if (!gpu_.gemm_tune) return "off";
-  if (req_.mode != Mode::kInference || training) return "off (inference mode only)";
+  if (req_.mode != Mode::kInference) return "off (inference mode only)";
   if (quant) return "off (the quantizing lowering keeps its own linear weights)";
   std::string why;
   auto tuner = torch_backend::GemmTuner::Create(device_, gpu_.tf32, why);
