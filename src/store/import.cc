@@ -315,13 +315,16 @@ Database::ImportBatch ParseImportFile(const std::string& path, std::string* form
   json doc;
   try {
     doc = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number overflow
     // Several JSON values, one per line, are JSON Lines.
     size_t nl = text.find('\n');
     if (nl != std::string::npos && json::accept(text.substr(0, nl)))
       return ParseJsonLines(path, text, format);
-    Fail(path, "line " + std::to_string(LineOfOffset(text, e.byte > 0 ? e.byte - 1 : 0)) +
-                   ": invalid JSON (" + e.what() + ")");
+    const auto* pe = dynamic_cast<const json::parse_error*>(&e);
+    Fail(path,
+         (pe ? "line " + std::to_string(LineOfOffset(text, pe->byte > 0 ? pe->byte - 1 : 0)) + ": "
+             : std::string()) +
+             "invalid JSON (" + e.what() + ")");
   }
   if (doc.is_object() && doc.value("format", "") == "accelbench-export") {
     int v = ExportVersion(doc, path);
