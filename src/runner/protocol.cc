@@ -79,6 +79,9 @@ ResultRecord RecordFromJson(const json& j) {
         f.set(r, it->get<std::string>());
         break;
       case FieldType::kInt:
+        // A float here (1e42) would be converted out of range, undefined behaviour: refused.
+        if (!it->is_number_integer())
+          throw UsageError(std::string("result record field '") + f.name + "' must be an integer");
         f.set(r, it->get<int64_t>());
         break;
       case FieldType::kReal:
