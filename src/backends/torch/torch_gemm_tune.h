@@ -45,8 +45,9 @@ struct GemmShapeReport {
   std::string error;                // why the shape could not be tuned ("": it was)
 };
 
-// "768x2304x768 fp32+bias: at::linear 0.061 ms -> 0.034 ms (1.79x, algo 21, tile 18,
-// split-k 4; 24 tried, 24 valid)"; "... stays at::linear 0.061 ms (fastest of 24: 0.070 ms)".
+// "<rows>x<in> -> <out> fp32+bias: at::linear <a> ms -> <b> ms (<a/b>x, algo <id>, tile <id>,
+// stages <id>, split-k <n>; <n> tried, <n> valid)", "...: stays at::linear <a> ms (fastest
+// cuBLASLt <b> ms; ...)" or "...: not tuned: <error>" (golden strings in gemm_tune_test).
 std::string FormatGemmShape(const GemmShapeReport& r);
 
 class GemmTuner {
@@ -62,7 +63,8 @@ class GemmTuner {
   // where at::linear was faster): the caller then runs at::linear.
   virtual at::Tensor Linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) = 0;
 
-  // "on (5 shapes in 412 ms: 4 cuBLASLt, 1 at::linear)" -- the `gemm_tune` detail.
+  // "on (<n> shapes tuned in <t> ms: <a> cuBLASLt, <b> at::linear[; at::linear for: <why>])"
+  // -- the `gemm_tune` detail.
   virtual std::string Summary() const = 0;
   // One line per tuned shape, slowest at::linear first (FormatGemmShape), "; "-separated.
   virtual std::string ShapesDetail() const = 0;
