@@ -110,18 +110,24 @@ TEST(GemmTune, CpuRunRecordsWhyAndComputesTheSame) {
 }
 
 // attention=explicit: matmul / softmax / matmul even where libtorch has sdpa; the same result
-// within rounding, and recorded as asked.
-TEST(GemmTune, ExplicitAttentionIsRecordedAndMatchesTheDefault) {
-  for (const char* family : {"bert", "whisper", "llama"}) {
+// as the default within `tol`, and recorded as asked.
+void ExpectExplicitAttentionMatchesTheDefault(const std::string& platform,
+                                              const std::vector<std::string>& families,
+                                              double tol) {
+  for (const auto& family : families) {
     auto def = backends::MakeBackend("libtorch");
-    def->Load(test::TinyRequest(family, "cpu", {}));
+    def->Load(test::TinyRequest(family, platform, {}));
     def->Step();
     auto expl = backends::MakeBackend("libtorch");
-    expl->Load(test::TinyRequest(family, "cpu", {{"attention", "explicit"}}));
+    expl->Load(test::TinyRequest(family, platform, {{"attention", "explicit"}}));
     expl->Step();
     EXPECT_EQ(expl->Facts().details.at("attention"), "explicit (attention=explicit)") << family;
-    EXPECT_LT(MaxDiff(expl->LastOutput(), def->LastOutput()), 1e-4) << family;
+    EXPECT_LT(MaxDiff(expl->LastOutput(), def->LastOutput()), tol) << family;
   }
+}
+
+TEST(GemmTune, ExplicitAttentionIsRecordedAndMatchesTheDefault) {
+  ExpectExplicitAttentionMatchesTheDefault("cpu", {"bert", "whisper", "llama"}, 1e-4);
 }
 
 // ---- on a CUDA device only (the device machine; skipped on this CPU build) ----
@@ -203,16 +209,7 @@ TEST(GemmTuneCuda, FamiliesTunedWithAndWithoutTheGraphMatchTheDefault) {
 
 TEST(GemmTuneCuda, ExplicitAttentionMatchesSdpa) {
   if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device for this libtorch";
-  for (const char* family : {"bert", "vit", "whisper", "llama"}) {
-    auto def = backends::MakeBackend("libtorch");
-    def->Load(test::TinyRequest(family, "cuda", {}));
-    def->Step();
-    auto expl = backends::MakeBackend("libtorch");
-    expl->Load(test::TinyRequest(family, "cuda", {{"attention", "explicit"}}));
-    expl->Step();
-    EXPECT_EQ(expl->Facts().details.at("attention"), "explicit (attention=explicit)") << family;
-    EXPECT_LT(MaxDiff(expl->LastOutput(), def->LastOutput()), 1e-3) << family;
-  }
+  ExpectExplicitAttentionMatchesTheDefault("cuda", {"bert", "vit", "whisper", "llama"}, 1e-3);
 }
 
 }  // namespace
