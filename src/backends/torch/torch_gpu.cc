@@ -144,8 +144,12 @@ std::string CompareReplay(const at::Tensor& eager, const at::Tensor& replay, std
     check = "not comparable (different shapes)";
     return "replay differs from eager: " + check;
   }
-  const at::Tensor e = eager.detach().to(at::kCPU, at::kDouble);
-  const at::Tensor r = replay.detach().to(at::kCPU, at::kDouble);
+  // On eager's device, in fp32 (fp64 for fp64): the GEMM tuner checks every candidate's output
+  // this way, and a batch-64 output is hundreds of MB (whisper's fc1: 96000 x 1536 floats), too
+  // much to copy to the host and widen to fp64 up to 48 times within a shape's 1.5 s.
+  const auto t = eager.scalar_type() == at::kDouble ? at::kDouble : at::kFloat;
+  const at::Tensor e = eager.detach().to(t);
+  const at::Tensor r = replay.detach().to(eager.device(), t);
   const double diff = (e - r).abs().max().item<double>();
   const double scale = std::max(1.0, e.abs().max().item<double>());
   const double tol =

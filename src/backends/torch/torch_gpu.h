@@ -59,7 +59,8 @@ void ApplyGpuSettings(const GpuSettings& s, c10::Device device);
 std::map<std::string, std::string> GpuSettingsDetails(c10::Device device);
 
 // Issue 13: a captured graph is used only if its replay reproduces the eager step. Compares the
-// two outputs of the same step (any device, any dtype): max |replay - eager| against
+// two outputs of the same step (any device, any dtype; computed on eager's device in fp32, fp64
+// for fp64): max |replay - eager| against
 // tolerance * max(1, max |eager|), with tolerance 1e-3 in fp32 and 2e-2 in fp16/bf16 (the
 // replay may round differently; a stale buffer or position is off by far more). Sets `check`
 // to "max |replay - eager| = <d> (tolerance <t>)" and returns "" when within, else the reason
