@@ -11,13 +11,15 @@
 # torch's libtorch (tests configured where GTest is found, else off) and build ONLY the
 # accelbench target with ninja; (3) HF eager reference (bench/hf_reference.py); (4) accelbench
 # `run --platforms cuda` for bert-base, vit-base, whisper-tiny at batch 1,8,64 in fp16 and fp32,
-# pass by pass (GPU_VS_HF_PASSES, default "on tuned hf_again profile explicit decode"): on = the
+# pass by pass (GPU_VS_HF_PASSES, default "on tuned hf_again profile explicit tuned_explicit decode"): on = the
 # defaults (CUDA graph on); tuned = on + gemm_tune=on (cuBLASLt algorithm per GEMM shape, session
 # 7); hf_again = HF eager re-measured in fp32 at the largest batch with the GPU as hot as for the
 # accelbench rows (the batch-64 rows ran under the power cap);
 # profile = vit and whisper fp32 at the smallest and largest batch with profile_ops=on, and HF's
 # kernels from torch.profiler (hf_profile.txt); explicit = on + attention=explicit (fp32, the
-# smallest and largest batch); decode = TinyLlama-shaped decode at batch 1, graph off and on.
+# smallest and largest batch); tuned_explicit = both (vit and whisper, fp32, the smallest and
+# largest batch: the combination a new default would be); decode = TinyLlama-shaped decode at
+# batch 1, graph off and on.
 # Also available: off (graph off), hf_graph (HF's forward replayed from one CUDA graph,
 # hf_graph.csv: its kernel time without Python), on_unfused (on + fuse_linear=off; fp32, the
 # smallest and largest batch) -- all three measured on the H200 in session 6; (5) the ratio
@@ -224,7 +226,7 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
     PYTHONUNBUFFERED=1 timeout $left python3 "$root/bench/hf_reference.py" --device cuda "$@" \
       >/dev/null && say "$name: ok ($(elapsed) s)" || say "$name: incomplete (see log)"
   }
-  for graph in ${GPU_VS_HF_PASSES:-on tuned hf_again profile explicit decode}; do
+  for graph in ${GPU_VS_HF_PASSES:-on tuned hf_again profile explicit tuned_explicit decode}; do
     if [ $graph = profile ]; then
       # Where the fp32 time goes (the misses: vit/whisper fp32): accelbench's profile_ops and the
       # same kernels table from torch.profiler on HF's eager forward, printed under the table.
@@ -270,7 +272,9 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
     # the smallest and largest batch (the fp16 rows met their targets).
     [ $graph = on_unfused ] && { opts+=(--backend-option fuse_linear=off); prec=fp32; bs=${batches%%,*},${batches##*,}; }
     [ $graph = explicit ] && { opts+=(--backend-option attention=explicit); prec=fp32; bs=${batches%%,*},${batches##*,}; }
-    for spec in bert vit whisper; do
+    specs="bert vit whisper"
+    [ $graph = tuned_explicit ] && { opts+=(--backend-option gemm_tune=on --backend-option attention=explicit); prec=fp32; bs=${batches%%,*},${batches##*,}; specs="vit whisper"; }
+    for spec in $specs; do
       declare -n extra=$spec
       acc_run "$spec/$graph" "$work/acc_${graph}.duckdb" --models "$spec" "${extra[@]}" \
         --platforms "$platform" --precision "$prec" --batch "$bs" "${opts[@]}"
@@ -278,7 +282,7 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
     done
   done
   # One file for all passes ({pass: rows}): the device tool brings back 8 files at most.
-  for part in off on tuned explicit on_unfused decode_off decode_on profile; do
+  for part in off on tuned explicit tuned_explicit on_unfused decode_off decode_on profile; do
     [ -f "$work/acc_$part.duckdb" ] || continue
     LD_LIBRARY_PATH=$acc_ld "$bin" db query --db "$work/acc_$part.duckdb" --format json \
       "SELECT model, precision, batch, mode, status, reason, lat_p50_ms, throughput, decode_tokens_per_s, energy_j_per_item, options_json FROM results" \
@@ -288,7 +292,8 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
 import json, os, sys
 work, dest = sys.argv[1:3]
 parts = {}
-for part in ("off", "on", "tuned", "explicit", "on_unfused", "decode_off", "decode_on", "profile"):
+for part in ("off", "on", "tuned", "explicit", "tuned_explicit", "on_unfused", "decode_off",
+             "decode_on", "profile"):
     p = f"{work}/acc_{part}.json"
     if os.path.exists(p) and os.path.getsize(p) > 0:
         try:
@@ -337,7 +342,7 @@ def load(part):
                     else None, r["status"], r.get("reason") or "", det, r.get("energy_j_per_item"))
     return res
 off, on, unfused = load("off"), load("on"), load("on_unfused")
-tuned, explicit = load("tuned"), load("explicit")
+tuned, explicit, both = load("tuned"), load("explicit"), load("tuned_explicit")
 dec, dec_on = load("decode_off"), load("decode_on")
 print(f"build: {s_build}; hf: {s_hf}; accelbench: {s_acc}\n")
 if os.environ.get("GPU_VS_HF_CPU") == "1":
@@ -380,7 +385,8 @@ for name, part in (("decode, graph off", dec), ("decode, graph on", dec_on)):
               f"cuda_graph={det.get('cuda_graph', '-')}, "
               f"cuda_graph_check={det.get('cuda_graph_check', '-')}")
 held = [(name, k, a[2]) for name, part in (("graph off", off), ("graph on", on),
-        ("gemm_tune", tuned), ("explicit", explicit), ("graph on unfused", unfused))
+        ("gemm_tune", tuned), ("explicit", explicit), ("gemm_tune + explicit", both),
+        ("graph on unfused", unfused))
         for k, a in sorted(part.items())
         if "GPU clocks held down" in (a[2] or "")]
 for name, k, why in held:
@@ -391,7 +397,8 @@ if checks:
     print("graph replay vs eager (inference, checked at load): " +
           "; ".join(f"{k[0]} {k[1]} b{k[2]}: {c.split(' = ')[-1]}" for k, c in checks))
 for k, v in sorted(hf_again.items()):  # the same thermal state as the accelbench rows
-    pairs = (("graph on", on.get(k)), ("gemm_tune", tuned.get(k)))
+    pairs = (("graph on", on.get(k)), ("gemm_tune", tuned.get(k)), ("attention=explicit", explicit.get(k)),
+             ("gemm_tune + explicit", both.get(k)))
     ratios = ", ".join(f"{name} {v / a[0]:.2f}x" for name, a in pairs if a and a[0])
     print(f"HF eager again after the accelbench passes {k[0]} {k[1]} b{k[2]}: {v:.3f} ms "
           f"(first: {fmt(hf.get(k))} ms){'; ratio against it: ' + ratios if ratios else ''}")
@@ -402,6 +409,11 @@ for k, a in sorted(tuned.items()):  # what the GEMM tuner chose, per row and sha
             print(f"  shapes: {a[3]['gemm_tune_shapes'][:1500]}")
 for k, a in sorted(explicit.items()):
     print(f"attention=explicit {k[0]} {k[1]} b{k[2]}: attention={a[3].get('attention', '-')}")
+for k, a in sorted(both.items()):  # the combination, against HF's first measurement
+    ms, h = a[0], hf.get(k)
+    print(f"gemm_tune=on + attention=explicit {k[0]} {k[1]} b{k[2]}: "
+          + (f"{ms:.3f} ms" + (f", {h / ms:.2f}x HF eager" if h else "") if ms is not None
+             else f"{a[1]}: {a[2][:80]}"))
 for k, a in sorted(load("profile").items()):
     if a[3].get("op_profile"):
         print(f"accelbench profile {k[0]} {k[1]} b{k[2]} (graph on for the timing; profile of "

@@ -108,6 +108,8 @@ grep -qF "graph on, gemm_tune=on ms" "$table" && grep -q "^gemm_tune whisper fp3
   && ok "smoke table has the gemm_tune pass" || bad "no gemm_tune pass in the table"
 grep -q "^attention=explicit vit fp32 b2: attention=explicit (attention=explicit)" "$table" \
   && ok "smoke table has the explicit-attention pass" || bad "no explicit pass in the table"
+grep -Eq "^gemm_tune=on \+ attention=explicit whisper fp32 b2: [0-9.]+ ms" "$table" \
+  && ok "smoke table has the combined gemm_tune + explicit pass" || bad "no combined pass in the table"
 grep -q "^decode, graph on: kv_static=" "$table" && ok "smoke table names the decode KV cache" \
   || bad "no decode KV cache line in the table"
 grep -q "^accelbench profile whisper fp32 b1 .*: eager step x5, host self time per step" "$table" \
