@@ -414,6 +414,26 @@ for k, a in sorted(both.items()):  # the combination, against HF's first measure
     print(f"gemm_tune=on + attention=explicit {k[0]} {k[1]} b{k[2]}: "
           + (f"{ms:.3f} ms" + (f", {h / ms:.2f}x HF eager" if h else "") if ms is not None
              else f"{a[1]}: {a[2][:80]}"))
+# Per target row, every measured configuration's ratio and whether it meets the target (against
+# the hotter HF re-measurement too where there is one): what a change of defaults would rest on.
+configs = (("defaults", on), ("gemm_tune", tuned), ("attention=explicit", explicit),
+           ("gemm_tune + explicit", both))
+for k in sorted(hf):
+    goal = 2.0 if k[2] == 1 else (1.0 if k[2] == 64 else None)
+    if goal is None or k[0] == "tinyllama-decode":
+        continue
+    cells = []
+    for name, part in configs:
+        a = part.get(k)
+        if not a or a[0] is None:
+            continue
+        r = hf[k] / a[0]
+        again = f", {hf_again[k] / a[0]:.2f}x vs HF again" if k in hf_again else ""
+        cells.append((name, r >= goal, f"{name} {r:.2f}x{again}{'' if r >= goal else ' (miss)'}"))
+    if cells:
+        meets = ", ".join(name for name, ok, _ in cells if ok) or "no configuration"
+        print(f"target {goal:.1f}x {k[0]} {k[1]} b{k[2]}: " + "; ".join(c for _, _, c in cells)
+              + f" -> met by: {meets}")
 for k, a in sorted(load("profile").items()):
     if a[3].get("op_profile"):
         print(f"accelbench profile {k[0]} {k[1]} b{k[2]} (graph on for the timing; profile of "
