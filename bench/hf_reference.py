@@ -14,6 +14,7 @@ reported on stderr and leaves its row out). Run it as its own process: a failed 
 disturb the eager measurements.
 """
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -127,6 +128,17 @@ def main():
     tiny = args.tiny
     rows = []
 
+    def csv_text():
+        lines = ["model,dtype,batch,median_ms,items_per_s"]
+        lines += [f"{n},{d},{b},{ms:.4f},{ips:.2f}" for n, d, b, ms, ips in rows]
+        return "\n".join(lines) + "\n"
+
+    def save():  # after every row: a timeout or an error later keeps the rows measured so far
+        if args.out:
+            with open(args.out + ".tmp", "w") as f:
+                f.write(csv_text())
+            os.replace(args.out + ".tmp", args.out)
+
     def build(name):
         if name == "bert":
             cfg = tf.BertConfig(hidden_size=64, num_hidden_layers=2, num_attention_heads=4,
@@ -188,6 +200,7 @@ def main():
                           f"{str(e)[:300]}", file=sys.stderr)
                     continue
                 rows.append((name, dname, batch, ms, batch / (ms / 1000.0)))
+                save()
                 if args.profile:
                     try:
                         print(f"# hf profile {name} {dname} batch {batch}: eager step x5, "
@@ -225,16 +238,12 @@ def main():
         per_token = (full - one) / (args.new_tokens - 1)
         rows.append(("tinyllama-decode", "fp16" if dt == torch.float16 else "fp32", 1, per_token,
                      1000.0 / per_token))
+        save()
         print(f"# hf decode: {per_token:.3f} ms/token ({full:.1f} ms for {args.new_tokens}, "
               f"{one:.1f} ms for 1)", file=sys.stderr)
 
-    lines = ["model,dtype,batch,median_ms,items_per_s"]
-    lines += [f"{n},{d},{b},{ms:.4f},{ips:.2f}" for n, d, b, ms, ips in rows]
-    text = "\n".join(lines) + "\n"
-    sys.stdout.write(text)
-    if args.out:
-        with open(args.out, "w") as f:
-            f.write(text)
+    sys.stdout.write(csv_text())
+    save()
 
 
 if __name__ == "__main__":
