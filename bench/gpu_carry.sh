@@ -5,8 +5,11 @@
 #                                         carries 64 MiB in all, libduckdb.so alone is ~62 MiB)
 #   third_party/gpu-carry/devroot.tar.xz  the Debian -dev packages accelbench builds against and
 #                                         their runtime libraries, unpacked (dpkg -x) into devroot/
+#   third_party/gpu-carry/vega.tar.xz     the dashboard's Vega bundles from npm (third_party/npm/
+#                                         vega*/build/*.min.js: the build embeds them)
 # Then, on the device machine: carry ["third_party/gpu-carry"] and run bench/gpu_vs_hf.sh, which
-# unpacks both (DuckDB into third_party/duckdb, the devroot under /tmp) and builds against them.
+# unpacks them (DuckDB into third_party/duckdb, the devroot under /tmp, the Vega bundles into
+# third_party/npm) and builds against them.
 # Uses `apt-get download` (Debian's own client; no root needed) and xz.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,7 +33,15 @@ rm -rf "$work/devroot/usr/share/doc" "$work/devroot/usr/share/man" "$work/devroo
 # pkgconf insists on Requires.private packages (openssl, zlib, brotli -dev) even for shared
 # linking; the device image has their libraries, so drop those lines instead of carrying -dev's.
 sed -i '/^Requires.private:/d' "$work"/devroot/usr/lib/x86_64-linux-gnu/pkgconfig/*.pc
-tar -C "$work" -cf - devroot | xz -T0 -6 >"$dest/devroot.tar.xz"
+tar -C "$work" -cf - devroot | xz -T0 -6 >"$dest/devroot.tar.xz.tmp"
+mv "$dest/devroot.tar.xz.tmp" "$dest/devroot.tar.xz"  # never a truncated archive
+vega=(third_party/npm/vega/build/vega.min.js third_party/npm/vega-lite/build/vega-lite.min.js
+      third_party/npm/vega-embed/build/vega-embed.min.js)
+for f in "${vega[@]}"; do
+  [ -f "$root/$f" ] || { echo "$f missing: run scripts/setup first" >&2; exit 1; }
+done
+tar -C "$root" -cf - "${vega[@]}" | xz -T0 -6 >"$dest/vega.tar.xz.tmp"
+mv "$dest/vega.tar.xz.tmp" "$dest/vega.tar.xz"
 if [ ! "$dest/duckdb.tar.xz" -nt "$root/third_party/duckdb/lib/libduckdb.so" ] ||
    [ ! -s "$dest/duckdb.tar.xz" ]; then
   tar -C "$root/third_party" -cf - duckdb | xz -T0 -6 >"$dest/duckdb.tar.xz.tmp"
