@@ -155,6 +155,9 @@ int Show(const DbFlags& f) {
 
 int Query(const DbFlags& f) {
   auto db = OpenDb(f, true);
+  // Read-only means no file either: COPY ... TO (or read_csv) could otherwise write or read any
+  // path, the database itself included.
+  db.Query("SET enable_external_access = false");
   auto q = db.Query(f.sql);
   PrintTable(q.columns, q.rows, f.format, std::cout);
   return 0;

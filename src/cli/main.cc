@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <sstream>
 
 #include "cli/command.h"
 #include "core/build_info.h"
@@ -17,14 +18,32 @@ void AddFormatOption(CLI::App& cmd, std::string& format) {
       ->check(CLI::IsMember({"table", "json", "csv", "md"}));
 }
 
+namespace {
+
+// An error message on one line: its lines joined, blank ones and a SQL error's source excerpt
+// (DuckDB's "LINE 1: ..." and the caret under it) left out.
+std::string OneLine(const std::string& msg) {
+  std::string out, line;
+  std::istringstream in(msg);
+  while (std::getline(in, line)) {
+    if (line.rfind("LINE ", 0) == 0) break;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    out += (out.empty() ? "" : " ") + line;
+  }
+  return out.empty() ? msg : out;
+}
+
+}  // namespace
+
 int Main(int argc, char** argv) {
-  CLI::App app{"accelbench: how fast, memory- and energy-hungry a model is on each kind of hardware"};
+  CLI::App app{
+      "accelbench: how fast, memory- and energy-hungry a model is on each kind of hardware"};
   app.name("accelbench");
   app.require_subcommand(1);
   const auto& build = GetBuildInfo();
-  app.set_version_flag("--version",
-                       std::string("accelbench ") + std::string(build.version) + " (commit " +
-                           std::string(build.commit) + ", " + std::string(build.build_type) + ")");
+  app.set_version_flag("--version", std::string("accelbench ") + std::string(build.version) +
+                                        " (commit " + std::string(build.commit) + ", " +
+                                        std::string(build.build_type) + ")");
   Action action;
   AddDetectCommand(app, action);
   AddModelsCommand(app, action);
@@ -49,21 +68,20 @@ int Main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "accelbench: " << e.what() << "\n";
-    std::cerr << "Run with --help for usage.\n";
+    std::cerr << "accelbench: " << OneLine(e.what()) << " (see --help)\n";
     return static_cast<int>(ExitCode::kUsage);
   }
   if (!action) return static_cast<int>(ExitCode::kUsage);
   try {
     return action();
   } catch (const UsageError& e) {
-    std::cerr << "accelbench: " << e.what() << "\n";
+    std::cerr << "accelbench: " << OneLine(e.what()) << "\n";
     return static_cast<int>(ExitCode::kUsage);
   } catch (const FindingError& e) {
-    std::cerr << "accelbench: " << e.what() << "\n";
+    std::cerr << "accelbench: " << OneLine(e.what()) << "\n";
     return static_cast<int>(ExitCode::kFinding);
   } catch (const std::exception& e) {
-    std::cerr << "accelbench: error: " << e.what() << "\n";
+    std::cerr << "accelbench: error: " << OneLine(e.what()) << "\n";
     return static_cast<int>(ExitCode::kRuntime);
   }
 }

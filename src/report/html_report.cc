@@ -261,6 +261,7 @@ std::string RenderHtmlReport(const HtmlReportInput& in, const std::string& title
 
 size_t WriteHtmlReport(store::Database& db, const store::ResultFilter& filter,
                        const std::string& path) {
+  db.RefuseAsOutput(path, "report");
   auto results = db.Results(filter);
   if (results.empty())
     throw FindingError("no results in " + db.path() + " match the filters; no report written");
@@ -273,14 +274,36 @@ size_t WriteHtmlReport(store::Database& db, const store::ResultFilter& filter,
     if (auto run = db.Run(id)) in.runs.push_back(*run);
   in.results = std::move(results);
   std::string html = RenderHtmlReport(in, "accelbench report");
-  std::string tmp = path + ".tmp";
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  // Through a symlink to the file it names; into a FIFO or device as it is (a rename would put a
+  // regular file in its place); else a temporary file renamed over the target, never half a
+  // report.
+  fs::path target = path;
+  for (int hops = 0; hops < 40 && fs::is_symlink(target, ec); ++hops) {  // a dangling one too
+    const fs::path next = fs::read_symlink(target, ec);
+    if (ec) break;
+    target = next.is_relative() ? target.parent_path() / next : next;
+  }
+  if (fs::exists(target, ec) && !fs::is_regular_file(target, ec)) {
+    std::ofstream f(target, std::ios::binary);
+    if (!(f << html) || !f.flush()) throw RuntimeError("cannot write " + path);
+    return in.results.size();
+  }
+  const std::string tmp = target.string() + ".tmp";
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw RuntimeError("cannot write " + tmp);
-    f << html;
-    if (!f.flush()) throw RuntimeError("cannot write " + tmp);
+    if (!f || !(f << html) || !f.flush()) {
+      fs::remove(tmp, ec);
+      throw RuntimeError("cannot write " + tmp);
+    }
   }
-  std::filesystem::rename(tmp, path);
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    const std::string why = ec.message();
+    fs::remove(tmp, ec);
+    throw RuntimeError("cannot write " + path + ": " + why);
+  }
   return in.results.size();
 }
 

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -160,8 +161,16 @@ int RunCommand(const RunCommandOptions& opt) {
                      "(or ACCELBENCH_RUN_ID, or a launcher job id)");
   if (!opt.resume_run_id.empty() && !opt.run_id.empty())
     throw UsageError("--resume and --run-id: give one of them");
+  if (opt.db_path.empty()) throw UsageError("run needs a database file: --db FILE");
+  if (!opt.report_file.empty()) {  // checked before the sweep, not after it
+    const auto dir = std::filesystem::path(opt.report_file).parent_path();
+    std::error_code ec;
+    if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
+      throw UsageError("--report " + opt.report_file + ": no directory " + dir.string());
+  }
   const std::string db_path = cluster::ShardDbPath(opt.db_path, shard, host);
   store::Database db = store::Database::Open(db_path, {false, opt.lock_timeout_s});
+  if (!opt.report_file.empty()) db.RefuseAsOutput(opt.report_file, "--report");
   if (run_id.empty() && !shared_run_id.empty() && db.Run(shared_run_id))
     run_id = shared_run_id;  // a restarted shard continues its run
 

@@ -96,6 +96,9 @@ class Database {
   QueryResult Query(const std::string& sql);
   int SchemaVersion();
   const std::string& path() const { return path_; }
+  // Throws UsageError when `output` names this database's file or its WAL (a report or export
+  // written there would replace the database), with `what` ("report", "export") in the message.
+  void RefuseAsOutput(const std::string& output, const std::string& what) const;
 
   // Bulk import: runs, results and samples in ONE transaction (all or nothing). Rows whose ids
   // already exist are skipped. Returns the number of results added.

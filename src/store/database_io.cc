@@ -51,6 +51,22 @@ struct TempCopy {
 
 }  // namespace
 
+void Database::RefuseAsOutput(const std::string& output, const std::string& what) const {
+  if (output.empty()) return;
+  std::error_code ec;
+  // The same file (a link or another spelling), or the WAL's name: no WAL exists after a clean
+  // close, and a file written under its name would be replayed into the database at its next open.
+  const bool db = fs::equivalent(output, path_, ec);
+  const auto full = [&ec](const std::string& p) {
+    return fs::weakly_canonical(fs::absolute(p), ec);
+  };
+  const bool wal =
+      full(output) == full(path_ + ".wal") || fs::equivalent(output, path_ + ".wal", ec);
+  if (db || wal)
+    throw UsageError(what + " output " + output + " is the database " + path_ +
+                     (db ? "" : "'s WAL") + "; choose another file");
+}
+
 MergeReport Database::Merge(const std::vector<std::string>& other_paths) {
   Connection& c = *impl_->conn;
   MergeReport rep;

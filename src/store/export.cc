@@ -60,6 +60,8 @@ std::string IdList(const std::vector<ResultRecord>& results) {
 
 std::vector<std::string> ExportResults(Database& db, const ExportOptions& o) {
   if (o.output.empty()) throw UsageError("export needs an output file (-o FILE)");
+  for (const char* suffix : {"", ".samples.csv", ".samples.parquet"})
+    db.RefuseAsOutput(o.output + suffix, "export");
   auto results = db.Results(o.filter);
   std::set<std::string> run_ids;
   for (const auto& r : results) run_ids.insert(r.run_id);

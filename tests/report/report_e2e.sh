@@ -128,5 +128,20 @@ set +e
 set -e
 [ "$rc" = 1 ] && [ "$rc2" = 1 ] || fail "empty database: report exit $rc, compare exit $rc2, want 1"
 [ ! -e "$T/empty.html" ] || fail "report written for an empty database"
+# run --report over its own database, into a folder that does not exist, or with --db "": refused
+# before anything runs (exit 2), the stored rows kept.
+n_before=$("$BIN" db query --db "$T/r.duckdb" --format csv "SELECT count(*) FROM results" | tail -1)
+for args in "--db $T/r.duckdb --report $T/r.duckdb" "--db $T/r.duckdb --report $T/nodir/x.html" \
+            "--db="; do
+  set +e
+  # shellcheck disable=SC2086
+  "$BIN" run --models bert --preset tiny --batch 1 $args >/dev/null 2>"$T/refused.err"; rc=$?
+  set -e
+  [ "$rc" = 2 ] && [ "$(wc -l <"$T/refused.err")" = 1 ] ||
+    fail "run $args: exit $rc, want 2 with one line: $(cat "$T/refused.err")"
+done
+n_after=$("$BIN" db query --db "$T/r.duckdb" --format csv "SELECT count(*) FROM results" | tail -1)
+[ "$n_before" = "$n_after" ] || fail "rows changed by refused runs: $n_before -> $n_after"
+[ ! -e "$T/nodir" ] || fail "a report folder was created"
 if [ -n "${ACCELBENCH_KEEP_REPORT:-}" ]; then cp -r "$T/r.html" "$T/r.png" "$T/png" "$T/d.html" "$T/d.png" "$ACCELBENCH_KEEP_REPORT/"; fi
 echo "report_e2e: ok"

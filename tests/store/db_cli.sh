@@ -60,4 +60,28 @@ has "not a DuckDB database" "non-DuckDB message"
 cmp -s notes.txt notes.orig || { echo "FAIL: non-DuckDB file was modified"; fail=1; }
 expect 3 "import into non-DuckDB --db" -- "$bin" db import --db notes.txt ipfs.json
 cmp -s notes.txt notes.orig || { echo "FAIL: non-DuckDB file was modified by import"; fail=1; }
+# An output over the database itself (or its WAL's name) is refused before anything is written;
+# `db query` reads the database and nothing else (COPY ... TO could write any file).
+cp a.duckdb keep.duckdb
+expect 2 "export over the database" -- "$bin" db export --db a.duckdb --format json -o ./a.duckdb
+has "is the database" "export-over-db message"
+expect 2 "export to the WAL's name" -- "$bin" db export --db a.duckdb --format csv -o "$tmp/a.duckdb.wal"
+[ ! -e a.duckdb.wal ] || { echo "FAIL: a file was written under the WAL's name"; fail=1; }
+expect 2 "report over the database" -- "$bin" report --db a.duckdb -o a.duckdb
+ln -s a.duckdb alias.duckdb
+expect 2 "report over a link to the database" -- "$bin" report --db a.duckdb -o alias.duckdb
+expect 3 "query cannot COPY TO a file" -- "$bin" db query --db a.duckdb "COPY (SELECT 1) TO '$tmp/a.duckdb'"
+has "disabled by configuration" "external access message"
+cmp -s a.duckdb keep.duckdb || { echo "FAIL: the database changed"; fail=1; }
+expect 0 "database intact" -- "$bin" db query --db a.duckdb "SELECT count(*) FROM results"
+has "^2$" "rows kept"
+# The report goes through a symlink to its target (even a dangling one), and into a FIFO as is.
+ln -s target.html link.html
+expect 0 "report through a symlink" -- "$bin" report --db a.duckdb -o link.html
+[ -L link.html ] && [ -s target.html ] || { echo "FAIL: the symlink was replaced"; fail=1; }
+mkfifo pipe.html
+(cat pipe.html >from_pipe.html) &
+expect 0 "report into a FIFO" -- "$bin" report --db a.duckdb -o pipe.html
+wait
+[ -p pipe.html ] && grep -q "<html" from_pipe.html || { echo "FAIL: the FIFO was replaced or empty"; fail=1; }
 exit $fail
