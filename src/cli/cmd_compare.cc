@@ -49,7 +49,7 @@ void AddCompareCommand(CLI::App& app, Action& action) {
                   "(the default); keys left out must match the compared configuration");
   cmd->add_option("--resamples", flags->resamples, "Bootstrap resamples for the CIs")
       ->default_val(2000)
-      ->check(CLI::Range(100, 1000000));
+      ->check(FiniteRange(100, 1000000));
   cmd->add_flag("--all", flags->all,
                 "Use every stored result, not only the newest per configuration");
   cmd->add_option("--format", flags->format, "Output format: table, json, jsonl, csv or md")

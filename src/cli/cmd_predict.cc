@@ -248,7 +248,7 @@ void AddPredictCommand(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({"learned", "roofline"}));
   cmd->add_option("--level", f->level, "Interval level")
       ->default_val(0.9)
-      ->check(CLI::Range(0.5, 0.99));
+      ->check(FiniteRange(0.5, 0.99));
   cmd->add_flag("--evaluate", f->evaluate,
                 "Leave-one-configuration-out and leave-one-platform-out accuracy vs the roofline");
   cmd->add_option("--suggest", f->suggest, "List the N configurations to measure next")

@@ -222,13 +222,16 @@ void AddRecommendCommand(CLI::App& app, Action& action) {
   cmd->add_option("--platforms", f->platforms, "Allowed platforms (default: the detected ones)");
   cmd->add_option("--precisions", f->precisions, "Allowed precisions (default: any)");
   cmd->add_option("--max-deviation", f->max_dev,
-                  "Maximum output deviation (relative, vs fp32) allowed for lower precisions");
+                  "Maximum output deviation (relative, vs fp32) allowed for lower precisions")
+      ->check(FiniteRange(0.0, 1e9));
   cmd->add_option("--price", f->prices, "Price per hour: cuda=2.5/h (repeatable or comma list)");
   cmd->add_option("--batches", f->batches,
                   "Batch sizes to predict where unmeasured (default 1..64)");
   cmd->add_flag("--no-predict", f->no_predict, "Measured configurations only");
   cmd->add_option("--device", f->device, "Vendor-spec device for never-calibrated platforms");
-  cmd->add_option("--top", f->top, "Rows shown besides the Pareto front")->default_val(15);
+  cmd->add_option("--top", f->top, "Rows shown besides the Pareto front")
+      ->default_val(15)
+      ->check(AtLeast(0));
   cmd->add_option("--format", f->format, "table or json")
       ->default_val("table")
       ->check(CLI::IsMember({"table", "json"}));

@@ -101,17 +101,17 @@ void AddRegressCommand(CLI::App& app, Action& action) {
   cmd->add_option("--threshold", f->threshold_pct,
                   "Minimum effect in percent for every metric (overrides the file's default; "
                   "default 3)")
-      ->check(CLI::Range(0.0, 1000.0));
+      ->check(FiniteRange(0.0, 1000.0));
   cmd->add_option("--resamples", f->resamples, "Bootstrap resamples of the ratio CI")
       ->default_val(2000)
-      ->check(CLI::Range(100, 1000000));
+      ->check(FiniteRange(100, 1000000));
   cmd->add_option("--permutations", f->permutations,
                   "--history: permutations of the change-point significance test")
       ->default_val(199)
-      ->check(CLI::Range(19, 100000));
+      ->check(FiniteRange(19, 100000));
   cmd->add_option("--min-segment", f->min_segment, "--history: runs on each side of a change point")
       ->default_val(3)
-      ->check(CLI::Range(1, 1000));
+      ->check(FiniteRange(1, 1000));
   cmd->add_option("--format", f->format, "Output format: table, md (PR comment) or json")
       ->default_val("table")
       ->check(CLI::IsMember({"table", "md", "json"}));

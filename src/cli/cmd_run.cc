@@ -76,8 +76,9 @@ void AddRunCommand(CLI::App& app, Action& action) {
   cmd->add_option("--world-size", flags->world_sizes,
                   "Data-parallel training scaling series: process counts, e.g. 1,2,4 (ranks "
                   "spawned on loopback, or this process's launcher world under mpirun/srun)");
-  cmd->add_option("--run-id", o.run_id,
-                  "Run id shared by all shards (default: ACCELBENCH_RUN_ID or the launcher job id)");
+  cmd->add_option(
+      "--run-id", o.run_id,
+      "Run id shared by all shards (default: ACCELBENCH_RUN_ID or the launcher job id)");
   cmd->add_flag("--default-suite", o.default_suite, "Run the default suite (what `make run` runs)");
   cmd->add_option("--suite-budget", o.default_suite_budget_s,
                   "Default suite: planned measurement time in seconds")

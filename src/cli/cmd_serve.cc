@@ -27,14 +27,14 @@ void AddServeCommand(CLI::App& app, Action& action) {
       ->default_val("127.0.0.1");
   cmd->add_option("--port", opt->port, "Port (0: a free port, printed at start)")
       ->default_val(8765)
-      ->check(CLI::Range(0, 65535));
+      ->check(FiniteRange(0, 65535));
   cmd->add_option("--token", opt->token,
                   "API token (>= 16 characters) checked on every API call; default: "
                   "$ACCELBENCH_TOKEN");
   cmd->add_option("--refresh", opt->refresh_s,
                   "Seconds between checks of the database for new results (live updates)")
       ->default_val(1.0)
-      ->check(CLI::Range(0.1, 3600.0));
+      ->check(FiniteRange(0.1, 3600.0));
   cmd->add_option("--snapshot-dir", opt->snapshot_dir,
                   "Directory for the private read-only copies of the database (default $TMPDIR)");
   cmd->callback([&action, opt] {

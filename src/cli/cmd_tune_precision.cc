@@ -168,15 +168,20 @@ void AddTunePrecisionCommand(CLI::App& app, Action& action) {
   cmd->add_option("model", f->model, "Model family (e.g. bert, llama)")->required();
   cmd->add_option("--max-deviation", f->max_deviation,
                   "Budget: max output_rel_dev vs fp32 (max |dev| / max |fp32 output|)")
-      ->required();
+      ->required()
+      ->check(Finite());
   cmd->add_option("--objective", f->objective, "latency (default) or memory");
   cmd->add_option("--preset", f->preset, "Model preset (default: the family's reference)");
   cmd->add_option("--platform", f->platform, "libtorch platform (default cpu)");
-  cmd->add_option("--batch", f->batch, "Batch size (default 1)");
-  cmd->add_option("--seq", f->seq, "Sequence length (default 64)");
-  cmd->add_option("--int4-group", f->int4_group, "int4 group size (default 128)");
-  cmd->add_option("--steps", f->timed_steps, "Timed steps per search measurement (default 5)");
-  cmd->add_option("--verify", f->verify, "Best predicted plans to measure (default 5)");
+  // Checked at parsing: a bad size fails before the search, never inside a measurement.
+  cmd->add_option("--batch", f->batch, "Batch size (default 1)")->check(AtLeast(1));
+  cmd->add_option("--seq", f->seq, "Sequence length (default 64)")->check(AtLeast(1));
+  cmd->add_option("--int4-group", f->int4_group, "int4 group size (default 128)")
+      ->check(AtLeast(1));
+  cmd->add_option("--steps", f->timed_steps, "Timed steps per search measurement (default 5)")
+      ->check(AtLeast(1));
+  cmd->add_option("--verify", f->verify, "Best predicted plans to measure (default 5)")
+      ->check(AtLeast(1));
   cmd->add_option("--db", f->db, "Database for the benchmark of the chosen plan");
   auto harness_opt = [&](const char* name, auto& field, const char* help) {
     cmd->add_option(name, field, help)->each([f](const std::string&) {

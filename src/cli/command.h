@@ -11,6 +11,13 @@ using Action = std::function<int()>;  // returns the exit code
 
 // Adds `--format table|json|csv|md` to a command that prints tabular output.
 void AddFormatOption(CLI::App& cmd, std::string& format);
+// CLI::Range(lo, hi) that also refuses nan and inf (CLI::Range lets NaN through: every
+// comparison with it is false).
+CLI::Validator FiniteRange(double lo, double hi);
+// Refuses nan and inf in a number option without a range.
+CLI::Validator Finite();
+// An integer option's lower bound: "must be >= lo, got X".
+CLI::Validator AtLeast(int64_t lo);
 
 // Registrars, one per command file.
 void AddDetectCommand(CLI::App& app, Action& action);
@@ -34,7 +41,7 @@ void AddServeCommand(CLI::App& app, Action& action);          // cmd_serve.cc
 void AddClusterCommand(CLI::App& app, Action& action);        // cmd_cluster.cc
 void AddConvertCommand(CLI::App& app, Action& action);        // cmd_convert.cc
 void AddTunePrecisionCommand(CLI::App& app, Action& action);  // cmd_tune_precision.cc
-void AddWebOptCommand(CLI::App& app, Action& action);        // cmd_web.cc (issue 6)
+void AddWebOptCommand(CLI::App& app, Action& action);         // cmd_web.cc (issue 6)
 // A command whose issue has not landed: parses, exits 2 with "not implemented yet".
 void AddPendingCommand(CLI::App& app, Action& action, const std::string& name,
                        const std::string& help);

@@ -1,8 +1,10 @@
 // accelbench: command-line entry point. Exit codes: 0 ok, 1 finding (regression, failed check),
 // 2 usage error, 3 runtime error.
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 
@@ -34,6 +36,28 @@ std::string OneLine(const std::string& msg) {
 }
 
 }  // namespace
+
+CLI::Validator Finite() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(s.c_str(), &end);
+        return end != s.c_str() && !std::isfinite(v) ? "must be a finite number, got " + s : "";
+      },
+      "", "FINITE");
+}
+
+CLI::Validator FiniteRange(double lo, double hi) { return CLI::Range(lo, hi) & Finite(); }
+
+CLI::Validator AtLeast(int64_t lo) {
+  return CLI::Validator(
+      [lo](std::string& s) -> std::string {
+        int64_t v = 0;
+        if (CLI::detail::lexical_cast(s, v) && v >= lo) return "";
+        return "must be an integer >= " + std::to_string(lo) + ", got " + s;
+      },
+      "", "AT_LEAST");
+}
 
 int Main(int argc, char** argv) {
   CLI::App app{

@@ -13,6 +13,8 @@
 namespace accelbench::cluster {
 namespace {
 
+constexpr int64_t kMaxPerHost = 4096;  // ranks or devices on one host
+
 [[noreturn]] void Fail(const std::string& origin, const YAML::Node& n, const std::string& what) {
   throw UsageError(origin + ":" + std::to_string(n.Mark().line + 1) + ": " + what);
 }
@@ -99,8 +101,12 @@ ClusterConfig ParseClusterConfig(const std::string& text, const std::string& ori
       hs.name = Str(origin, h["name"], "name");
       if (h["devices"]) hs.devices = Int(origin, h["devices"], "devices");
       hs.ranks = h["ranks"] ? Int(origin, h["ranks"], "ranks") : std::max<int64_t>(hs.devices, 1);
-      if (hs.devices < 0) Fail(origin, h["devices"], "devices must be >= 0");
-      if (hs.ranks < 1) Fail(origin, h["ranks"], "ranks must be >= 1");
+      // Upper bounds: the plan lists every rank (a hostfile line each), so an absurd count
+      // would run out of memory instead of failing.
+      if (hs.devices < 0 || hs.devices > kMaxPerHost)
+        Fail(origin, h["devices"], "devices must be between 0 and " + std::to_string(kMaxPerHost));
+      if (hs.ranks < 1 || hs.ranks > kMaxPerHost)
+        Fail(origin, h["ranks"], "ranks must be between 1 and " + std::to_string(kMaxPerHost));
       if (hs.devices > 0 && hs.ranks > hs.devices)
         Fail(origin, h["ranks"],
              "host " + hs.name + ": " + std::to_string(hs.ranks) + " ranks but only " +

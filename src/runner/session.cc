@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -162,11 +163,29 @@ int RunCommand(const RunCommandOptions& opt) {
   if (!opt.resume_run_id.empty() && !opt.run_id.empty())
     throw UsageError("--resume and --run-id: give one of them");
   if (opt.db_path.empty()) throw UsageError("run needs a database file: --db FILE");
+  if (!(std::isfinite(opt.time_limit_s) && opt.time_limit_s > 0))
+    throw UsageError("--time-limit must be a number of seconds > 0");
+  if (!(std::isfinite(opt.lock_timeout_s) && opt.lock_timeout_s >= 0))
+    throw UsageError("--lock-timeout must be a number of seconds >= 0");
+  if (opt.memory_limit_mb < -1)
+    throw UsageError("--memory-limit must be MiB >= 0 (0 = none), got " +
+                     std::to_string(opt.memory_limit_mb));
   if (!opt.report_file.empty()) {  // checked before the sweep, not after it
     const auto dir = std::filesystem::path(opt.report_file).parent_path();
     std::error_code ec;
     if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
       throw UsageError("--report " + opt.report_file + ": no directory " + dir.string());
+  }
+  // The flags and the sweep file are checked before the database is opened (or created): a usage
+  // error leaves no file behind. A resumed run's settings come from the database.
+  if (opt.resume_run_id.empty()) {
+    SweepRequest r = opt.request;
+    HarnessOptions h = opt.harness;
+    if (!opt.default_suite) {
+      if (!opt.sweep_file.empty()) LoadSweepFile(opt.sweep_file, r, h);
+      Normalize(r);
+    }
+    ValidateHarness(h);
   }
   const std::string db_path = cluster::ShardDbPath(opt.db_path, shard, host);
   store::Database db = store::Database::Open(db_path, {false, opt.lock_timeout_s});

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -221,7 +222,9 @@ Sweep Normalize(const SweepRequest& req) {
     if (b < 1) throw UsageError("batch sizes must be >= 1, got " + std::to_string(b));
   for (int64_t q : s.seq_lens)
     if (q < 1) throw UsageError("sequence lengths must be >= 1, got " + std::to_string(q));
-  if (req.threads < 0) throw UsageError("--threads must be >= 0 (0 = all cores)");
+  if (req.threads < 0 || req.threads > 4096)
+    throw UsageError("--threads must be between 0 (all cores) and 4096, got " +
+                     std::to_string(req.threads));
   s.threads = req.threads;
   s.preset = req.preset;
   s.sets = req.sets;
@@ -249,6 +252,12 @@ Sweep Normalize(const SweepRequest& req) {
 }
 
 void ValidateHarness(const HarnessOptions& h) {
+  for (const auto& [name, v] :
+       {std::pair{"--min-time", h.min_time_s}, std::pair{"--budget", h.budget_s},
+        std::pair{"--ci-target", h.ci_target}, std::pair{"--warmup-max-time", h.warmup_max_s},
+        std::pair{"confidence", h.confidence}, std::pair{"warmup_tolerance", h.warmup_tolerance},
+        std::pair{"rss_poll_ms", h.rss_poll_ms}, std::pair{"idle_power_s", h.idle_power_s}})
+    if (!std::isfinite(v)) throw UsageError(std::string(name) + " must be a finite number");
   if (h.min_iterations < 1) throw UsageError("--min-iterations must be >= 1");
   if (h.min_time_s < 0) throw UsageError("--min-time must be >= 0");
   if (h.budget_s <= 0) throw UsageError("--budget must be > 0");

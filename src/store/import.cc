@@ -15,9 +15,12 @@
 // peak_rss_mb on cpu and to peak_device_mem_mb on other hardware.
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
+#include <string_view>
 
 #include "core/errors.h"
 #include "store/csv.h"
@@ -32,6 +35,17 @@ using nlohmann::json;
 
 [[noreturn]] void Fail(const std::string& where, const std::string& what) {
   throw UsageError(where + ": " + what);
+}
+
+constexpr double kMaxCount = 2147483647;  // a batch or sequence length beyond this is an error
+
+// A whole number in [lo, kMaxCount] (checked before the cast: a double outside int64's range
+// must never be converted).
+int64_t Count(double v, int64_t lo, const std::string& where, const std::string& what) {
+  if (!(v >= static_cast<double>(lo) && v <= kMaxCount) || v != std::floor(v))
+    Fail(where, what + " must be a whole number in " + std::to_string(lo) + ".." +
+                    std::to_string(static_cast<int64_t>(kMaxCount)));
+  return static_cast<int64_t>(v);
 }
 
 std::string ReadFile(const std::string& path) {
@@ -208,9 +222,9 @@ void AddIpfsResult(const json& e, const std::string& model, const std::string& h
   ResultRecord r = IpfsBase(model, hardware, format, b.runs.back().run_id);
   bool has = false;
   double batch = Num(e, {"batch_size"}, &has);
-  if (has) r.batch = static_cast<int64_t>(batch);
+  if (has) r.batch = Count(batch, 1, where, "batch_size");
   double seq = Num(e, {"sequence_length", "seq_len"}, &has);
-  if (has) r.seq_len = static_cast<int64_t>(seq);
+  if (has) r.seq_len = Count(seq, 0, where, "sequence_length");
   if (e.contains("precision")) {
     if (!e["precision"].is_string()) Fail(where, "precision must be a string");
     r.precision = e["precision"].get<std::string>();
@@ -265,11 +279,10 @@ void AddIpfsBenchmarks(const json& doc, const std::string& path, Database::Impor
           if (!e.is_object()) Fail(w, "expected an object");
           if (e.contains("status") && e["status"] != "completed") continue;
           ResultRecord r = IpfsBase(model, hw, "ipfs-benchmark-results", b.runs.back().run_id);
-          int batch = 0, seq = 0;
-          if (std::sscanf(key.c_str(), "batch_%d_seq_%d", &batch, &seq) >= 1) {
-            r.batch = batch;
-            r.seq_len = seq;
-          }
+          long long batch = 0, seq = 0;  // "batch_B_seq_S"; %lld, then the range check
+          const int got = std::sscanf(key.c_str(), "batch_%lld_seq_%lld", &batch, &seq);
+          if (got >= 1) r.batch = Count(static_cast<double>(batch), 1, w, "the batch in its key");
+          if (got >= 2) r.seq_len = Count(static_cast<double>(seq), 0, w, "the seq in its key");
           bool has = false;
           double lat = Num(e, {"avg_latency"}, &has);
           if (has) r.lat_mean_ms = lat * 1000.0;  // seconds in those files
@@ -295,9 +308,43 @@ Database::ImportBatch ParseCsvFile(const std::string& path, const std::string& t
 Database::ImportBatch ParseJsonLines(const std::string& path, const std::string& text,
                                      std::string* format);
 
+// Every record of a file, whatever its format, before anything is stored: counts in range, every
+// number finite, no negative time, rate, memory or size (the fields with a unit, energy aside:
+// above idle it can be), and no result id twice in one file.
+void CheckImported(const Database::ImportBatch& b, const std::string& path) {
+  std::set<std::string> ids;
+  for (size_t i = 0; i < b.results.size(); ++i) {
+    const ResultRecord& r = b.results[i];
+    const std::string where = path + ": record " + std::to_string(i + 1);
+    if (!r.result_id.empty() && !ids.insert(r.result_id).second)
+      Fail(where, "result_id " + r.result_id + " appears twice in the file");
+    Count(static_cast<double>(r.batch), 1, where, "batch");
+    Count(static_cast<double>(r.seq_len), 0, where, "seq_len");
+    if (r.threads < 0) Fail(where, "threads must be >= 0");
+    for (const auto& f : ResultFields()) {
+      const FieldValue v = f.get(r);
+      const double* d = std::get_if<double>(&v);
+      if (!d) continue;
+      if (!std::isfinite(*d)) Fail(where, std::string(f.name) + " is not a finite number");
+      if (*d < 0 && *f.unit && std::string_view(f.unit) != "J")
+        Fail(where, std::string(f.name) + " is negative");
+    }
+  }
+}
+
+Database::ImportBatch ParseFile(const std::string& path, std::string* format);
+
 }  // namespace
 
 Database::ImportBatch ParseImportFile(const std::string& path, std::string* format) {
+  Database::ImportBatch b = ParseFile(path, format);
+  CheckImported(b, path);
+  return b;
+}
+
+namespace {
+
+Database::ImportBatch ParseFile(const std::string& path, std::string* format) {
   std::string text = ReadFile(path);
   std::string fmt;
   Database::ImportBatch b;
@@ -376,8 +423,6 @@ Database::ImportBatch ParseImportFile(const std::string& path, std::string* form
        "unrecognised format (expected an accelbench export, CSV, or an IPFS Accelerate "
        "result file)");
 }
-
-namespace {
 
 Database::ImportBatch ParseJsonLines(const std::string& path, const std::string& text,
                                      std::string* format) {

@@ -25,4 +25,38 @@ expect 2 "compare bad --baseline" -- "$bin" compare --baseline gpu=1 --db /nonex
 for c in predict recommend regress serve cluster convert tune-precision; do
   expect 0 "$c --help" -- "$bin" $c --help
 done
+# Bad numbers are usage errors (exit 2) on ONE line, before anything runs: nan and inf (every
+# comparison with NaN is false, so a range check alone lets it through), out-of-range counts.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+db=$tmp/none.duckdb
+one_line() {  # one_line DESCRIPTION -- command...: exit 2, one line on stderr, no database made
+  local what=$1; shift 2
+  local err; err=$("$@" 2>&1 >/dev/null); local got=$?
+  if [ "$got" != 2 ] || [ "$(printf '%s\n' "$err" | wc -l)" != 1 ]; then
+    echo "FAIL: $what: exit $got, want 2 with one line:"; echo "$err"; fail=1
+  else echo "ok: $what"; fi
+  [ ! -e "$db" ] || { echo "FAIL: $what created the database"; fail=1; rm -f "$db"; }
+}
+run=("$bin" run --models bert --preset tiny --db "$db")
+one_line "run --budget nan" -- "${run[@]}" --budget nan
+one_line "run --min-time inf" -- "${run[@]}" --min-time inf
+one_line "run --threads 100000" -- "${run[@]}" --threads 100000
+one_line "run --time-limit 0" -- "${run[@]}" --time-limit 0
+one_line "run --lock-timeout -1" -- "${run[@]}" --lock-timeout -1
+one_line "run --memory-limit -5" -- "${run[@]}" --memory-limit -5
+one_line "run --db ''" -- "$bin" run --models bert --preset tiny --db ""
+printf 'models: [bert]\npreset: tiny\nharness: {budget_s: .inf}\n' >"$tmp/inf.yaml"
+one_line "sweep budget_s .inf" -- "$bin" run --sweep "$tmp/inf.yaml" --db "$db"
+one_line "serve --refresh nan" -- "$bin" serve --db "$db" --refresh nan
+one_line "regress --threshold nan" -- "$bin" regress --db "$db" --threshold nan
+one_line "predict --level nan" -- "$bin" predict --db "$db" --level nan
+one_line "recommend --max-deviation inf" -- "$bin" recommend --db "$db" --model bert --max-deviation inf
+one_line "recommend --top -1" -- "$bin" recommend --db "$db" --model bert --top -1
+one_line "tune-precision --batch 0" -- "$bin" tune-precision bert --max-deviation 0.1 --batch 0
+one_line "tune-precision --seq -3" -- "$bin" tune-precision bert --max-deviation 0.1 --seq -3
+one_line "tune-precision --max-deviation nan" -- "$bin" tune-precision bert --max-deviation nan
+printf 'launcher: mpirun\nhosts:\n  - {name: n1, ranks: 99999999999}\n' >"$tmp/c.yaml"
+one_line "cluster plan with absurd ranks" -- "$bin" cluster plan "$tmp/c.yaml" --no-resolve
+one_line "parse error on one line" -- "$bin" predict --models bert
 exit $fail

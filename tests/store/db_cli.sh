@@ -60,6 +60,31 @@ has "not a DuckDB database" "non-DuckDB message"
 cmp -s notes.txt notes.orig || { echo "FAIL: non-DuckDB file was modified"; fail=1; }
 expect 3 "import into non-DuckDB --db" -- "$bin" db import --db notes.txt ipfs.json
 cmp -s notes.txt notes.orig || { echo "FAIL: non-DuckDB file was modified by import"; fail=1; }
+# Numbers no measurement can have are refused, whatever the format, and nothing is stored: a
+# batch beyond int range (never cast), a negative latency, NaN, a result id twice in one file.
+printf '{"model_name":"bert","hardware_type":"cpu","results":[{"batch_size":1e30,"latency":5}]}\n' >huge.json
+printf '{"model_name":"bert","hardware_type":"cpu","results":[{"batch_size":2,"latency":-5}]}\n' >neg.json
+"$bin" db export --db a.duckdb --format csv -o good.csv 2>/dev/null
+python3 - <<'PY'
+import csv
+rows = list(csv.reader(open("good.csv")))
+head, first = rows[0], rows[1]
+nan = list(first); nan[head.index("lat_mean_ms")] = "nan"
+csv.writer(open("nan.csv", "w")).writerows([head, nan])
+twice = list(rows[2]); twice[head.index("result_id")] = first[head.index("result_id")]
+csv.writer(open("twice.csv", "w")).writerows([head, first, twice])
+PY
+expect 2 "import batch 1e30" -- "$bin" db import --db a.duckdb huge.json
+has "batch_size must be a whole number" "huge batch message"
+expect 2 "import negative latency" -- "$bin" db import --db a.duckdb neg.json
+has "lat_mean_ms is negative" "negative latency message"
+expect 2 "import NaN latency" -- "$bin" db import --db a.duckdb nan.csv
+has "not a finite number" "NaN message"
+expect 2 "import a result id twice" -- "$bin" db import --db a.duckdb twice.csv
+has "appears twice in the file" "duplicate id message"
+expect 0 "count unchanged after refused imports" -- "$bin" db query --db a.duckdb "SELECT count(*) FROM results"
+has "^2$" "nothing imported from refused files"
+
 # An output over the database itself (or its WAL's name) is refused before anything is written;
 # `db query` reads the database and nothing else (COPY ... TO could write any file).
 cp a.duckdb keep.duckdb
