@@ -41,6 +41,15 @@ std::vector<PlatformAvailability> Resolve(const std::string& requested, const Pl
   return {absent};
 }
 
+}  // namespace
+
+bool IsAbsentPlatformReason(const std::string& reason) {
+  return reason.rfind("platform ", 0) == 0 && (reason.find(" unavailable: ") != std::string::npos ||
+                                               reason.ends_with(" not detected on this machine"));
+}
+
+namespace {
+
 bool IsWeb(PlatformKind k) {
   return k == PlatformKind::kWasm || k == PlatformKind::kWebGpu || k == PlatformKind::kWebNn;
 }

@@ -55,6 +55,9 @@ struct Plan {
 
 std::string MakeConfigKey(const PlannedConfig& c);
 Plan MakePlan(const Sweep& sweep, const PlanContext& ctx);
+// Whether a skipped configuration's reason is MakePlan's for a requested platform that is absent
+// here ("platform X unavailable: ..." / "platform X not detected on this machine").
+bool IsAbsentPlatformReason(const std::string& reason);
 
 // Splits the ordered runnable list into groups (contiguous runs of one group_key).
 std::vector<std::vector<PlannedConfig>> Groups(const std::vector<PlannedConfig>& ordered);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "backends/browser/browser_probe.h"
@@ -329,6 +330,20 @@ int RunCommand(const RunCommandOptions& opt) {
               << db_path << "`\n";
     return 130;
   }
+  // Absent hardware: one line per absent platform (its configurations are stored as skipped, with
+  // the reason); when nothing asked for could run here, the run exits 3 (a mixed sweep, e.g.
+  // cpu,rocm on a machine without ROCm, measures what is here and exits 0).
+  std::map<std::string, int> absent;  // reason -> configurations
+  for (const auto& r : records)
+    if (r.status == ResultStatus::kSkipped && IsAbsentPlatformReason(r.reason)) ++absent[r.reason];
+  int absent_rows = 0;
+  for (const auto& [reason, n] : absent) {
+    std::cerr << "accelbench: " << reason << " (" << n << " configuration" << (n == 1 ? "" : "s")
+              << " stored as skipped)\n";
+    absent_rows += n;
+  }
+  if (!records.empty() && absent_rows == static_cast<int>(records.size()))
+    return static_cast<int>(ExitCode::kRuntime);
   return 0;
 }
 

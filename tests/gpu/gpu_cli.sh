@@ -12,7 +12,8 @@ db="$tmp/g.duckdb"
 out=$("$bin" run "${fast[@]}" --models bert --preset tiny --platforms cuda --seq 16 \
   --backend-option cuda_graph=on --db "$db" 2>&1); rc=$?
 if [ "$(q "$db" "SELECT count(*) FROM results WHERE platform LIKE 'cuda%' AND status = 'ok'")" = 0 ]; then
-  [ $rc = 0 ] && ok "cuda run exits 0 with the configuration skipped" || bad "cuda rc $rc: $out"
+  [ $rc = 3 ] && echo "$out" | grep -q "^accelbench: platform cuda unavailable: .*(1 configuration stored as skipped)" \
+    && ok "cuda absent: one line, exit 3, the configuration stored as skipped" || bad "cuda rc $rc: $out"
   n=$(q "$db" "SELECT count(*) FROM results WHERE platform='cuda' AND status='skipped' AND reason LIKE '%cuda%' AND lat_p50_ms IS NULL")
   [ "$n" = 1 ] && ok "cuda reported unavailable with the reason" || bad "cuda row: $n $(q "$db" "SELECT status, reason FROM results")"
   n=$(q "$db" "SELECT count(*) FROM results WHERE platform <> 'cuda'")

@@ -26,6 +26,8 @@ out=$("$bin" run "${fast[@]}" --models good,crash,hang,oom --batch 1,2 --platfor
   --backend-option crash_on=crash:2 --backend-option hang_on=hang:1 --backend-option oom_on=oom:2 \
   --time-limit 10 --memory-limit 3072 --tag suite=e2e --db "$db" --format csv 2>"$tmp/err"); rc=$?
 [ $rc = 0 ] && ok "sweep with failures exits 0" || { bad "sweep rc $rc"; cat "$tmp/err"; }
+grep -q "^accelbench: platform rocm unavailable: .*(8 configurations stored as skipped)" "$tmp/err" \
+  && ok "the absent platform named on one line" || bad "no absent-platform line: $(cat "$tmp/err")"
 echo "$out" | head -1 | grep -q "model" && ok "csv summary printed" || bad "summary: $out"
 grep -q "results: $db" "$tmp/err" && ok "says where results are" || bad "no results line"
 n=$(q "$db" "SELECT count(*) FROM results")
