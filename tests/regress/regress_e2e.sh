@@ -2,8 +2,9 @@
 # accelbench regress end to end. A real tiny libtorch run (bert tiny, batch 1, CPU) as the
 # baseline; a second real run with the TEST-ONLY injected delay (--backend-option
 # test_only_delay_ms=D, D = the baseline's median step time, i.e. ~+100%) must be flagged with
-# exit 1 and named; a third plain run compared with the baseline must exit 0 (threshold 25%: this
-# shared machine drifts by more than 3% between runs). Then bad input (exit 2, one line) and
+# exit 1 and named; a third plain run compared with the baseline must exit 0 (threshold 50%, half
+# the injected change: under ctest -j2 a heavy neighbour test slows one run and not the other, and
+# this shared machine drifts by more than 3% between runs). Then bad input (exit 2, one line) and
 # --history over a series of test-double runs with a step at a known run.
 . "$(dirname "$0")/../e2e_lib.sh" "${1:?usage: regress_e2e.sh ACCELBENCH_BIN}"
 DB="$tmp/r.duckdb"
@@ -42,7 +43,7 @@ echo "$js" | node -e '
 
 "$bin" run "${tiny[@]}" --tag branch=pr-8 --tag commit=ccc333 --tag ci_build=3 >/dev/null \
   2>"$tmp/run3.err" || { cat "$tmp/run3.err"; echo "FAIL: third run"; exit 1; }
-out=$("$bin" regress --db "$DB" --baseline branch=main --candidate branch=pr-8 --threshold 25 2>&1)
+out=$("$bin" regress --db "$DB" --baseline branch=main --candidate branch=pr-8 --threshold 50 2>&1)
 rc=$?
 echo "$out"
 [ $rc = 0 ] && ok "unchanged pair: exit 0" || bad "unchanged pair: exit $rc"
@@ -70,6 +71,8 @@ expect2 "no common configurations" "$bin" regress --db "$DB" --baseline branch=m
 [ $rc = 2 ] && ok "bad format: exit 2" || bad "bad format: exit $rc"
 
 # ---- history: 5 test-double runs, then 5 with +0.5 ms on a 1 ms step: one change point ----
+# (threshold 20%: a sleep's overshoot varies with the load of neighbour tests by more than the
+# default 3% of a 1 ms step between runs; the step is +50%)
 H="$tmp/h.duckdb"
 td=(--runtime test-double --models m --backend-option latency_ms=1 --backend-option jitter=0.02
     --min-iterations 40 --min-time 0.1 --budget 1 --ci-target 0.5 --no-progress-bar --db "$H")
@@ -79,7 +82,7 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
   "$bin" run "${td[@]}" "${extra[@]}" --tag branch=main --tag commit=c$i >/dev/null 2>&1 ||
     bad "history run $i"
 done
-out=$("$bin" regress --db "$H" --history --tag branch=main --format json 2>&1); rc=$?
+out=$("$bin" regress --db "$H" --history --tag branch=main --threshold 20 --format json 2>&1); rc=$?
 [ $rc = 1 ] && ok "history with a step: exit 1" || bad "history: exit $rc: $out"
 echo "$out" | node -e '
   const h = JSON.parse(require("fs").readFileSync(0));
@@ -90,6 +93,6 @@ echo "$out" | node -e '
 c6=$(q "$H" "SELECT run_id FROM runs WHERE tags LIKE '%c6%'")
 echo "$out" | grep -q "\"run_id\": \"$c6\"" && ok "change point names the run of commit c6" ||
   bad "change point run id (want $c6)"
-"$bin" regress --db "$H" --history --tag branch=main --format md | grep -q "1 change point(s), 1 regression" &&
+"$bin" regress --db "$H" --history --tag branch=main --threshold 20 --format md | grep -q "1 change point(s), 1 regression" &&
   ok "history markdown" || bad "history markdown"
 exit $fail
