@@ -110,6 +110,8 @@ class Database {
   int64_t Import(const ImportBatch& batch);
   // Adds the rows of other databases that this one lacks (by id); the others are not modified.
   MergeReport Merge(const std::vector<std::string>& other_paths);
+  // Checks one merge source and returns its schema version; throws with the reason.
+  int ProbeMergeSource(const std::string& other) const;
   // Missing planned configurations per run (runs that recorded planned_config_keys).
   std::map<std::string, std::vector<std::string>> MissingPlanned();
 

@@ -67,34 +67,43 @@ void Database::RefuseAsOutput(const std::string& output, const std::string& what
                      (db ? "" : "'s WAL") + "; choose another file");
 }
 
+int Database::ProbeMergeSource(const std::string& other) const {
+  std::error_code ec;
+  if (!fs::exists(other, ec)) throw RuntimeError("database " + other + " does not exist");
+  if (fs::equivalent(other, path_, ec)) throw UsageError("cannot merge " + other + " into itself");
+  detail::CheckDuckDbFile(other);
+  OpenOptions ro;
+  ro.read_only = true;
+  ro.lock_timeout_s = impl_->lock_timeout_s;
+  int v = 0;
+  {
+    auto probe = detail::OpenWithRetry(other, ro);  // waits for a writer holding it
+    Connection pc(*probe);
+    v = ReadSchemaVersion(pc);
+  }
+  if (v <= 0) throw RuntimeError(other + " is not an accelbench database");
+  if (v > kSchemaVersion)
+    throw RuntimeError("database " + other + " has schema version " + std::to_string(v) +
+                       ", newer than this accelbench supports (" + std::to_string(kSchemaVersion) +
+                       ")");
+  return v;
+}
+
 MergeReport Database::Merge(const std::vector<std::string>& other_paths) {
   Connection& c = *impl_->conn;
   MergeReport rep;
-  for (const auto& other : other_paths) {
+  // Every source is checked (present, not this database, a DuckDB file, an accelbench schema this
+  // build can read) before any is merged: a bad one named last leaves this database unchanged.
+  std::vector<int> versions;
+  for (const auto& other : other_paths) versions.push_back(ProbeMergeSource(other));
+  for (size_t i = 0; i < other_paths.size(); ++i) {
+    const std::string& other = other_paths[i];
     std::error_code ec;
-    if (!fs::exists(other, ec)) throw RuntimeError("database " + other + " does not exist");
-    if (fs::equivalent(other, path_, ec))
-      throw UsageError("cannot merge " + other + " into itself");
-    detail::CheckDuckDbFile(other);
-    // Probe the other database's version read-only; an older one is migrated in a temporary copy
-    // so the file given is never modified.
+    // An older source is migrated in a temporary copy so the file given is never modified.
     TempCopy tmp;
     std::string source = other;
     {
-      OpenOptions ro;
-      ro.read_only = true;
-      ro.lock_timeout_s = impl_->lock_timeout_s;
-      int v = 0;
-      {
-        auto probe = detail::OpenWithRetry(other, ro);  // waits for a writer holding it
-        Connection pc(*probe);
-        v = ReadSchemaVersion(pc);
-      }
-      if (v <= 0) throw RuntimeError(other + " is not an accelbench database");
-      if (v > kSchemaVersion)
-        throw RuntimeError("database " + other + " has schema version " + std::to_string(v) +
-                           ", newer than this accelbench supports (" +
-                           std::to_string(kSchemaVersion) + ")");
+      const int v = versions[i];
       if (v < kSchemaVersion) {
         tmp.path = (fs::temp_directory_path() /
                     ("accelbench-merge-" + std::to_string(getpid()) + "-" + NewUuid() + ".duckdb"))

@@ -45,6 +45,15 @@ expect 0 "merge b into c" -- "$bin" db merge --db c.duckdb b.duckdb
 has "2 results" "merge adds"
 expect 0 "merge b into c again" -- "$bin" db merge --db c.duckdb b.duckdb
 has "0 runs, 0 results" "merge twice adds nothing"
+# Every source is checked before any is merged: a corrupt one named last leaves the target as it was.
+printf 'garbage, not a database\n' > corrupt.duckdb
+cp a.duckdb d.duckdb
+expect 3 "merge with a corrupt source" -- "$bin" db merge --db e.duckdb d.duckdb corrupt.duckdb
+has "corrupt.duckdb" "corrupt source named"
+expect 0 "nothing merged before the refusal" -- "$bin" db query --db e.duckdb "SELECT count(*) FROM results"
+has "^0$" "no results from the good source"
+expect 3 "merge with a missing source" -- "$bin" db merge --db e.duckdb d.duckdb missing.duckdb
+has "missing.duckdb does not exist" "missing source named"
 
 printf '{"test_runs": [\n{"model_name": "x", "hardware_type": "cpu", "latency": 1},\n{"model_name": "y", "hardware_type": "cpu", "latency": "slow"}]}\n' > bad.json
 cp a.duckdb before.duckdb
