@@ -47,39 +47,48 @@ void AddRunCommand(CLI::App& app, Action& action) {
   auto flags = std::make_shared<RunFlags>();
   auto& o = flags->opt;
   auto* cmd = app.add_subcommand("run", "Run a benchmark sweep and store the results");
-  cmd->add_option("--models", flags->models, "Model families, comma-separated (bert,vit)");
-  cmd->add_option("--platforms", flags->platforms, "Platforms: cpu,cuda,... (default cpu)");
-  cmd->add_option("--precision", flags->precisions,
-                  "Precisions: fp32,fp16,bf16,int8 (default fp32)");
-  cmd->add_option("--mode", flags->modes, "Modes: inference,prefill,decode,training");
-  cmd->add_option("--batch", flags->batches, "Batch sizes, comma-separated (default 1)");
-  cmd->add_option("--seq", flags->seqs, "Sequence lengths for text models (default 128)");
-  cmd->add_option("--preset", o.request.preset, "Model preset (default: each family's reference)");
-  cmd->add_option("--set", flags->sets, "Model config override key=value (repeatable)");
-  cmd->add_option("--backend-option", flags->backend_options,
-                  "Backend option key=value (repeatable), recorded with the results");
-  cmd->add_option("--runtime", o.request.runtime, "Runtime (default libtorch)");
-  cmd->add_option("--sweep", o.sweep_file, "YAML or JSON sweep file");
-  cmd->add_option("--threads", flags->threads, "Threads per configuration (0 = all cores)");
+  std::vector<CLI::Option*> sweep_defining;  // what --resume takes from the database instead
+  auto def = [&sweep_defining](CLI::Option* opt) {
+    sweep_defining.push_back(opt);
+    return opt;
+  };
+  def(cmd->add_option("--models", flags->models, "Model families, comma-separated (bert,vit)"));
+  def(cmd->add_option("--platforms", flags->platforms, "Platforms: cpu,cuda,... (default cpu)"));
+  def(cmd->add_option("--precision", flags->precisions,
+                      "Precisions: fp32,fp16,bf16,int8 (default fp32)"));
+  def(cmd->add_option("--mode", flags->modes, "Modes: inference,prefill,decode,training"));
+  def(cmd->add_option("--batch", flags->batches, "Batch sizes, comma-separated (default 1)"));
+  def(cmd->add_option("--seq", flags->seqs, "Sequence lengths for text models (default 128)"));
+  def(cmd->add_option("--preset", o.request.preset,
+                      "Model preset (default: each family's reference)"));
+  def(cmd->add_option("--set", flags->sets, "Model config override key=value (repeatable)"));
+  def(cmd->add_option("--backend-option", flags->backend_options,
+                      "Backend option key=value (repeatable), recorded with the results"));
+  def(cmd->add_option("--runtime", o.request.runtime, "Runtime (default libtorch)"));
+  def(cmd->add_option("--sweep", o.sweep_file, "YAML or JSON sweep file"));
+  def(cmd->add_option("--threads", flags->threads, "Threads per configuration (0 = all cores)"));
   cmd->add_option("--db", o.db_path, "Results database")->default_val("accelbench.duckdb");
   AddFormatOption(*cmd, o.format);
   cmd->add_option("--tag", flags->tags, "Run tag key=value (repeatable), stored in runs.tags");
-  cmd->add_option("--time-limit", o.time_limit_s,
-                  "Seconds per configuration before the worker is killed")
-      ->default_val(120);
-  cmd->add_option("--memory-limit", o.memory_limit_mb,
-                  "Worker address-space limit in MiB (default 90% of available memory; 0 = none)");
-  cmd->add_option("--resume", o.resume_run_id, "Continue a run without repeating finished work");
+  def(cmd->add_option("--time-limit", o.time_limit_s,
+                      "Seconds per configuration before the worker is killed")
+          ->default_val(120));
+  def(cmd->add_option("--memory-limit", o.memory_limit_mb,
+                      "Worker address-space limit in MiB (default 90% of available memory; 0 = "
+                      "none)"));
+  auto* resume = cmd->add_option("--resume", o.resume_run_id,
+                                 "Continue a run without repeating finished work");
   cmd->add_option("--shard", o.shard,
                   "Run shard I/N (0-based) of the sweep, balanced by estimated cost (default: "
                   "from mpirun/srun/Slurm array environment)");
-  cmd->add_option("--world-size", flags->world_sizes,
-                  "Data-parallel training scaling series: process counts, e.g. 1,2,4 (ranks "
-                  "spawned on loopback, or this process's launcher world under mpirun/srun)");
+  def(cmd->add_option("--world-size", flags->world_sizes,
+                      "Data-parallel training scaling series: process counts, e.g. 1,2,4 (ranks "
+                      "spawned on loopback, or this process's launcher world under mpirun/srun)"));
   cmd->add_option(
       "--run-id", o.run_id,
       "Run id shared by all shards (default: ACCELBENCH_RUN_ID or the launcher job id)");
-  cmd->add_flag("--default-suite", o.default_suite, "Run the default suite (what `make run` runs)");
+  def(cmd->add_flag("--default-suite", o.default_suite,
+                    "Run the default suite (what `make run` runs)"));
   cmd->add_option("--suite-budget", o.default_suite_budget_s,
                   "Default suite: planned measurement time in seconds")
       ->default_val(480);
@@ -89,9 +98,9 @@ void AddRunCommand(CLI::App& app, Action& action) {
   cmd->add_flag("--no-progress-bar", o.quiet_progress, "Plain progress lines even on a terminal");
   auto& h = o.harness;
   auto harness_opt = [&](const char* name, auto& var, const char* what) {
-    cmd->add_option(name, var, what)->capture_default_str()->each([flags](const std::string&) {
+    def(cmd->add_option(name, var, what)->capture_default_str()->each([flags](const std::string&) {
       flags->opt.harness_from_flags = true;
-    });
+    }));
   };
   harness_opt("--min-iterations", h.min_iterations, "Stop rule: minimum measured iterations");
   harness_opt("--min-time", h.min_time_s, "Stop rule: minimum measured seconds");
@@ -101,6 +110,9 @@ void AddRunCommand(CLI::App& app, Action& action) {
   harness_opt("--warmup-max", h.warmup_max, "Warm-up cap (iterations)");
   harness_opt("--warmup-max-time", h.warmup_max_s, "Warm-up cap (seconds)");
   cmd->add_flag("--worker", flags->worker, "internal: isolation worker")->group("");
+  // A resumed run keeps the sweep and settings it was started with (stored in the database): a
+  // flag that would change them is a usage error, not silently ignored.
+  for (auto* opt : sweep_defining) resume->excludes(opt);
   cmd->callback([flags, &action, &app] {
     action = [flags, &app] {
       if (flags->worker) return runner::RunWorkerCommand();

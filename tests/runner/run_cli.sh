@@ -24,7 +24,7 @@ out=$("$bin" run --sweep "$tmp/bad.yaml" --db "$tmp/x.duckdb" 2>&1); rc=$?
 db="$tmp/run.duckdb"
 out=$("$bin" run "${fast[@]}" --models good,crash,hang,oom --batch 1,2 --platforms cpu,rocm \
   --backend-option crash_on=crash:2 --backend-option hang_on=hang:1 --backend-option oom_on=oom:2 \
-  --time-limit 10 --memory-limit 3072 --tag suite=e2e --db "$db" --format csv 2>"$tmp/err"); rc=$?
+  --time-limit 20 --memory-limit 3072 --tag suite=e2e --db "$db" --format csv 2>"$tmp/err"); rc=$?
 [ $rc = 0 ] && ok "sweep with failures exits 0" || { bad "sweep rc $rc"; cat "$tmp/err"; }
 grep -q "^accelbench: platform rocm unavailable: .*(8 configurations stored as skipped)" "$tmp/err" \
   && ok "the absent platform named on one line" || bad "no absent-platform line: $(cat "$tmp/err")"
@@ -38,7 +38,7 @@ echo "$s" | grep -qx "failed:3" && echo "$s" | grep -qx "ok:5" && echo "$s" | gr
 r=$(q "$db" "SELECT reason FROM results WHERE model='crash' AND batch=2")
 echo "$r" | grep -q SIGSEGV && ok "crash reason" || bad "crash reason: $r"
 r=$(q "$db" "SELECT reason FROM results WHERE model='hang' AND batch=1")
-echo "$r" | grep -q "time limit 10 s exceeded" && ok "hang reason" || bad "hang reason: $r"
+echo "$r" | grep -q "time limit 20 s exceeded" && ok "hang reason" || bad "hang reason: $r"
 r=$(q "$db" "SELECT reason FROM results WHERE model='oom' AND batch=2")
 if sanitized; then  # ASan's operator new aborts at the limit instead of throwing bad_alloc,
   # and its RSS check is periodic: the worker ends by SIGABRT or at the time limit, a failed row.
@@ -76,6 +76,12 @@ done
 before=$(q "$db2" "SELECT count(*) FROM results")
 [ "${before:-0}" -ge 3 ] && [ "${before:-0}" -lt 12 ] && ok "killed after $before of 12" \
   || bad "kill timing: $before results"
+# A resumed run keeps its stored sweep and limits: a flag that would change them is refused.
+out=$("$bin" run --resume "$run" --db "$db2" --models m9 --no-progress-bar 2>&1); rc=$?
+[ $rc = 2 ] && [ "$(echo "$out" | wc -l)" = 1 ] && echo "$out" | grep -q -- "--models" &&
+  ok "resume with --models refused: $out" || bad "resume --models: rc $rc: $out"
+out=$("$bin" run --resume "$run" --db "$db2" --time-limit 5 --no-progress-bar 2>&1); rc=$?
+[ $rc = 2 ] && ok "resume with --time-limit refused" || bad "resume --time-limit: rc $rc: $out"
 "$bin" run --resume "$run" --db "$db2" --no-progress-bar >/dev/null 2>"$tmp/err3"; rc=$?
 [ $rc = 0 ] && ok "resume exits 0" || { bad "resume rc $rc"; cat "$tmp/err3"; }
 grep -q "already done" "$tmp/err3" && ok "resume skips finished work" || bad "resume message"
