@@ -1,10 +1,15 @@
 // accelbench: command-line entry point. Exit codes: 0 ok, 1 finding (regression, failed check),
 // 2 usage error, 3 runtime error.
+#include <poll.h>
+#include <sys/stat.h>
+
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <sstream>
 
@@ -33,6 +38,28 @@ std::string OneLine(const std::string& msg) {
     out += (out.empty() ? "" : " ") + line;
   }
   return out.empty() ? msg : out;
+}
+
+// True when standard output is a pipe whose reader has gone (`accelbench models | head -1`): the
+// reader chose to stop, which is not a failure of this command.
+bool StdoutReaderGone() {
+  struct stat st;
+  if (fstat(STDOUT_FILENO, &st) != 0 || !S_ISFIFO(st.st_mode)) return false;
+  pollfd p{STDOUT_FILENO, 0, 0};
+  return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
+// A command whose output could not be written (a full disk, `> /dev/full`, an I/O error) has not
+// done its job: one line and exit 3 instead of 0.
+int CheckStdout(int rc) {
+  errno = 0;
+  std::cout.flush();
+  const bool failed = std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout;
+  if (!failed || StdoutReaderGone()) return rc;
+  const int err = errno;
+  std::cerr << "accelbench: error: cannot write standard output"
+            << (err ? std::string(" (") + std::strerror(err) + ")" : "") << "\n";
+  return rc == 0 ? static_cast<int>(ExitCode::kRuntime) : rc;
 }
 
 }  // namespace
@@ -97,7 +124,7 @@ int Main(int argc, char** argv) {
   }
   if (!action) return static_cast<int>(ExitCode::kUsage);
   try {
-    return action();
+    return CheckStdout(action());
   } catch (const UsageError& e) {
     std::cerr << "accelbench: " << OneLine(e.what()) << "\n";
     return static_cast<int>(ExitCode::kUsage);

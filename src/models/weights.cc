@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "core/errors.h"
+
 namespace accelbench::models {
 
 uint64_t SeededRng::NextU64() {
@@ -27,7 +29,9 @@ float SeededRng::Normal() {
   return static_cast<float>(r * std::cos(t));
 }
 
-int64_t SeededRng::Below(int64_t n) { return static_cast<int64_t>(NextU64() % static_cast<uint64_t>(n)); }
+int64_t SeededRng::Below(int64_t n) {
+  return static_cast<int64_t>(NextU64() % static_cast<uint64_t>(n));
+}
 
 uint64_t HashName(uint64_t seed, const std::string& name) {
   uint64_t h = 1469598103934665603ull ^ seed;  // FNV-1a
@@ -40,7 +44,11 @@ uint64_t HashName(uint64_t seed, const std::string& name) {
 
 int64_t Numel(const std::vector<int64_t>& shape) {
   int64_t n = 1;
-  for (auto d : shape) n *= d;
+  for (auto d : shape)
+    if (__builtin_mul_overflow(n, d, &n))  // a config set to absurd sizes (--set): not a wrap
+      throw UsageError(
+          "a tensor of this model config would have more than 2^63 elements; the "
+          "config's sizes are too large");
   return n;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -21,6 +22,19 @@ using nlohmann::json;
 }
 
 int LineOf(const YAML::Node& n) { return n.Mark().line + 1; }
+
+// yaml-cpp keeps a key given twice in a mapping, and the loaders below would let the last one
+// win silently: a sweep file that says `batch:` twice is a mistake worth naming.
+void RefuseDuplicateKeys(const std::string& path, const YAML::Node& map) {
+  std::map<std::string, int> first_line;
+  for (const auto& kv : map) {
+    const std::string key = kv.first.Scalar();
+    auto [it, fresh] = first_line.emplace(key, LineOf(kv.first));
+    if (!fresh)
+      FileError(path, LineOf(kv.first),
+                "key '" + key + "' given twice (first on line " + std::to_string(it->second) + ")");
+  }
+}
 
 std::vector<std::string> StringList(const std::string& path, const YAML::Node& n,
                                     const std::string& key) {
@@ -74,6 +88,7 @@ double ToReal(const std::string& path, const YAML::Node& n, const std::string& k
 
 void LoadHarness(const std::string& path, const YAML::Node& n, HarnessOptions& h) {
   if (!n.IsMap()) FileError(path, LineOf(n), "'harness' must be a mapping");
+  RefuseDuplicateKeys(path, n);
   for (const auto& kv : n) {
     const std::string key = kv.first.Scalar();
     const YAML::Node& v = kv.second;
@@ -150,6 +165,7 @@ void LoadSweepFile(const std::string& path, SweepRequest& req, HarnessOptions& h
   static const std::set<std::string> kKeys = {"models",  "platforms", "precision", "mode",
                                               "batch",   "seq",       "preset",    "set",
                                               "options", "runtime",   "threads",   "harness"};
+  RefuseDuplicateKeys(path, root);
   req.source = path;
   for (const auto& kv : root) {
     const std::string key = kv.first.Scalar();
@@ -174,6 +190,7 @@ void LoadSweepFile(const std::string& path, SweepRequest& req, HarnessOptions& h
     } else if (key == "set" || key == "options") {
       std::vector<std::string> assigns;
       if (v.IsMap()) {
+        RefuseDuplicateKeys(path, v);
         for (const auto& s : v) assigns.push_back(s.first.Scalar() + "=" + s.second.Scalar());
       } else {
         assigns = StringList(path, v, key);

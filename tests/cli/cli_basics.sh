@@ -59,4 +59,22 @@ one_line "tune-precision --max-deviation nan" -- "$bin" tune-precision bert --ma
 printf 'launcher: mpirun\nhosts:\n  - {name: n1, ranks: 99999999999}\n' >"$tmp/c.yaml"
 one_line "cluster plan with absurd ranks" -- "$bin" cluster plan "$tmp/c.yaml" --no-resolve
 one_line "parse error on one line" -- "$bin" predict --models bert
+# Config sizes past what any count can hold: refused, not a wrapped (negative) parameter count,
+# and not a process that grows until the kernel kills it.
+one_line "models --set sizes that overflow" -- "$bin" models bert --preset tiny \
+  --set hidden_size=4000000000 --set intermediate_size=9000000000
+one_line "models --set num_layers=1e8" -- "$bin" models bert --preset tiny --set num_layers=100000000
+# Output that cannot be written is a failure (exit 3, one line naming the cause), not exit 0; a
+# reader that stops early (| head) is not.
+if [ -w /dev/full ]; then
+  e=$("$bin" models 2>&1 >/dev/full); rc=$?
+  [ $rc = 3 ] && [ "$(echo "$e" | wc -l)" = 1 ] && echo "$e" | grep -q "standard output" &&
+    echo "ok: models > /dev/full: exit 3 ($e)" || { echo "FAIL: models > /dev/full: rc $rc: $e"; fail=1; }
+fi
+printf '{"model_name": "bert", "hardware_type": "cpu", "results": [{"batch_size": 1, "latency": 3.5}]}\n' \
+  >"$tmp/one.json"
+"$bin" db import --db "$tmp/q.duckdb" "$tmp/one.json" >/dev/null
+"$bin" db query --db "$tmp/q.duckdb" --format csv "SELECT range AS n FROM range(2000000)" \
+  2>"$tmp/head.err" | head -1 >/dev/null
+[ ! -s "$tmp/head.err" ] && echo "ok: | head is quiet" || { echo "FAIL: | head: $(cat "$tmp/head.err")"; fail=1; }
 exit $fail

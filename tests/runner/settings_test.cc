@@ -83,6 +83,17 @@ TEST(SweepFile, UnknownHarnessKey) {
   EXPECT_NE(ErrorOf(p).find(p + ":3: unknown harness key 'min_iters'"), std::string::npos);
 }
 
+TEST(SweepFile, KeyGivenTwiceNamesBothLines) {
+  const auto p = WriteTemp("dup1.yaml", "models: [a]\nbatch: [1]\nbatch: [8]\n");
+  EXPECT_NE(ErrorOf(p).find(p + ":3: key 'batch' given twice (first on line 2)"), std::string::npos)
+      << ErrorOf(p);
+  const auto h = WriteTemp("dup2.yaml", "models: [a]\nharness:\n  budget_s: 1\n  budget_s: 9\n");
+  EXPECT_NE(ErrorOf(h).find(h + ":4: key 'budget_s' given twice"), std::string::npos) << ErrorOf(h);
+  const auto o =
+      WriteTemp("dup3.json", "{\"models\": [\"a\"],\n \"options\": {\"x\": 1, \"x\": 2}}\n");
+  EXPECT_NE(ErrorOf(o).find("key 'x' given twice"), std::string::npos) << ErrorOf(o);
+}
+
 TEST(Normalize, UnknownNamesListValidValues) {
   SweepRequest req;
   req.runtime = kTestDoubleRuntime;

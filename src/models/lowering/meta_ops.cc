@@ -88,9 +88,16 @@ Tensor MetaOps::Param(const std::string& name, const std::vector<int64_t>& shape
     if (it->second.shape != shape)
       Fail("Param", "'" + name + "' requested as " + Str(shape) + " and " + Str(it->second.shape));
   } else {
+    // Real models have thousands of weight tensors; a config with millions (--set num_layers=1e8)
+    // would take this process's memory before it said anything.
+    constexpr size_t kMaxParamTensors = 1'000'000;
+    if (params_seen_.size() >= kMaxParamTensors)
+      throw UsageError("this model config has more than " + std::to_string(kMaxParamTensors) +
+                       " weight tensors; its layer counts are too large");
     params_seen_.emplace(name, ParamSpec{shape, init});
     const int64_t n = Numel(shape);
-    params_ += n;
+    if (__builtin_add_overflow(params_, n, &params_))
+      throw UsageError("this model config has more than 2^63 parameters; its sizes are too large");
     by_prefix_[name.substr(0, name.find('.'))] += n;
   }
   Tensor leaf = Leaf(shape);
