@@ -9,6 +9,7 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <sstream>
 
 #include "backends/browser/browser_probe.h"
@@ -102,6 +103,13 @@ std::string Ms(std::optional<double> v) {
   return s.str();
 }
 
+// The stored row's reason says when WebGPU ran on a software adapter (SwiftShader, lavapipe): the
+// terminal table says it too, once per distinct reason, under the table.
+void PrintNotes(const std::set<std::string>& notes) {
+  for (const auto& n : notes)
+    if (!n.empty()) std::cout << "note: " << n << "\n";
+}
+
 int Precompile(const WebFlags& f) {
   const Prepared p = Prepare(f);
   TempDir tmp;
@@ -113,6 +121,7 @@ int Precompile(const WebFlags& f) {
   const std::string run =
       br::BeginWebOptRun(db, f.command, {{"optimization", "shader_precompile"}});
   bool ok = true;
+  std::set<std::string> notes;
   std::cout << "shader_precompile  load_ms  first_inference_ms  steady_p50_ms  precompile_ms\n";
   for (const std::string sw : {"off", "on"}) {
     std::map<std::string, std::string> opts{{"shader_precompile", sw}};
@@ -135,6 +144,7 @@ int Precompile(const WebFlags& f) {
       rec.warmup_iterations = static_cast<int64_t>(r.warmup_ms.size());
       if (r.stop == "budget") rec.status = ResultStatus::kNotConverged;
       db.InsertResult(rec, r.samples_ms);
+      notes.insert(rec.reason);
       std::cout << std::setw(17) << sw << "  " << std::setw(7) << Ms(r.load_ms) << "  "
                 << std::setw(18) << Ms(r.first_ms) << "  " << std::setw(13) << Ms(rec.lat_p50_ms)
                 << "  " << std::setw(13) << Ms(comp.value("precompile_ms", 0.0)) << "\n";
@@ -149,6 +159,7 @@ int Precompile(const WebFlags& f) {
     }
   }
   br::FinishWebOptRun(db, run, ok);
+  PrintNotes(notes);
   std::cout << "stored in " << f.db << " (run " << run << ")\n";
   return static_cast<int>(ok ? ExitCode::kOk : ExitCode::kRuntime);
 }
@@ -182,6 +193,7 @@ int Mel(const WebFlags& f) {
   const auto ref = br::NativeFrontEnd(job);
   if (!r.trials.empty())
     br::StoreAutotune(db, run, r.meta, kernel, problem, r.trials, r.best_workgroup);
+  std::set<std::string> notes;
   std::cout << "audio_frontend  median_ms  max_abs_dev_vs_native  workgroup\n";
   for (const auto& [name, fe] : r.frontends) {
     const auto dev = br::Compare(fe.output, ref);
@@ -204,6 +216,7 @@ int Mel(const WebFlags& f) {
     if (dev.max_ref > 0) rec.output_rel_dev = dev.max_abs / dev.max_ref;
     rec.first_inference_ms = fe.samples_ms.empty() ? std::nullopt : std::optional(fe.median_ms);
     db.InsertResult(rec, fe.samples_ms);
+    notes.insert(rec.reason);
     std::cout << std::setw(14) << name << "  " << std::setw(9) << Ms(fe.median_ms) << "  "
               << std::setw(21) << dev.max_abs << "  " << fe.workgroup << "\n";
   }
@@ -216,6 +229,7 @@ int Mel(const WebFlags& f) {
               << (t.median_ms ? Ms(*t.median_ms) + " ms" : "failed: " + t.error)
               << (t.workgroup == r.best_workgroup ? "  <- chosen" : "") << "\n";
   br::FinishWebOptRun(db, run, true);
+  PrintNotes(notes);
   std::cout << "stored in " << f.db << " (run " << run << ")\n";
   return static_cast<int>(ExitCode::kOk);
 }
@@ -225,6 +239,7 @@ int ParallelLoad(const WebFlags& f) {
   auto db = store::Database::Open(f.db);
   const std::string run = br::BeginWebOptRun(db, f.command, {{"optimization", "parallel_load"}});
   bool ok = true;
+  std::set<std::string> notes;
   std::cout << "runtime          parallel_load  load_ms  first_output_ms\n";
   if (!f.skip_browser) {
     TempDir tmp;
@@ -244,6 +259,7 @@ int ParallelLoad(const WebFlags& f) {
         rec.load_ms = r.load_ms;
         rec.first_inference_ms = r.first_ms;
         db.InsertResult(rec, r.samples_ms);
+        notes.insert(rec.reason);
         std::cout << std::setw(15) << "onnxruntime-web"
                   << "  " << std::setw(13) << sw << "  " << std::setw(7) << Ms(r.load_ms) << "  "
                   << std::setw(15) << Ms(r.first_output_ms) << "\n";
@@ -291,6 +307,7 @@ int ParallelLoad(const WebFlags& f) {
   }
 #endif
   br::FinishWebOptRun(db, run, ok);
+  PrintNotes(notes);
   std::cout << "stored in " << f.db << " (run " << run << ")\n";
   return static_cast<int>(ok ? ExitCode::kOk : ExitCode::kRuntime);
 }

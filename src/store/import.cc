@@ -24,13 +24,48 @@
 
 #include "core/errors.h"
 #include "store/csv.h"
+#include "store/import_rows.h"
 #include "store/schema.h"
 #include "store/transfer.h"
 
 namespace accelbench::store {
 
+namespace detail {
+
+std::string DeriveConfigKey(const ResultRecord& r) {
+  return r.model + "/" + r.preset + "/" + r.platform + "/" + r.runtime + "/" + r.precision + "/" +
+         r.mode + "/b" + std::to_string(r.batch) + "/s" + std::to_string(r.seq_len);
+}
+
+RunRecord ImportRun(const std::string& path, const std::string& format) {
+  RunRecord run;
+  run.run_id = NewUuid();
+  run.started_utc = NowUtc();
+  run.finished_utc = run.started_utc;
+  run.status = "imported";
+  run.tags = {{"import_file", path}, {"import_format", format}};
+  run.command = "accelbench db import " + path;
+  return run;
+}
+
+void FinishImportedRow(ResultRecord& r, const RunRecord& run, const std::string& format,
+                       bool& run_used) {
+  if (r.result_id.empty()) r.result_id = NewUuid();
+  if (r.origin.empty()) r.origin = "imported:" + format;
+  if (r.run_id.empty()) {
+    r.run_id = run.run_id;
+    run_used = true;
+  }
+  if (r.started_utc.empty()) r.started_utc = run.started_utc;
+  if (r.config_key.empty()) r.config_key = DeriveConfigKey(r);
+}
+
+}  // namespace detail
+
 namespace {
 
+using detail::DeriveConfigKey;
+using detail::ImportRun;
 using nlohmann::json;
 
 [[noreturn]] void Fail(const std::string& where, const std::string& what) {
@@ -61,22 +96,6 @@ int LineOfOffset(const std::string& text, size_t offset) {
   for (size_t i = 0; i < offset && i < text.size(); ++i)
     if (text[i] == '\n') ++line;
   return line;
-}
-
-std::string DeriveConfigKey(const ResultRecord& r) {
-  return r.model + "/" + r.preset + "/" + r.platform + "/" + r.runtime + "/" + r.precision + "/" +
-         r.mode + "/b" + std::to_string(r.batch) + "/s" + std::to_string(r.seq_len);
-}
-
-RunRecord ImportRun(const std::string& path, const std::string& format) {
-  RunRecord run;
-  run.run_id = NewUuid();
-  run.started_utc = NowUtc();
-  run.finished_utc = run.started_utc;
-  run.status = "imported";
-  run.tags = {{"import_file", path}, {"import_format", format}};
-  run.command = "accelbench db import " + path;
-  return run;
 }
 
 // Sets one result field from a JSON value, checking its type.
@@ -346,6 +365,12 @@ namespace {
 
 Database::ImportBatch ParseFile(const std::string& path, std::string* format) {
   std::string text = ReadFile(path);
+  if (text.rfind("PAR1", 0) == 0) {  // Parquet's magic number: our `db export --format parquet`
+    if (format) *format = "parquet";
+    return detail::ParseParquetFile(path);
+  }
+  // A UTF-8 byte-order mark (spreadsheet programs write one) is not part of the first CSV column.
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
   std::string fmt;
   Database::ImportBatch b;
   auto done = [&](std::string f) {
@@ -506,14 +531,7 @@ Database::ImportBatch ParseCsvFile(const std::string& path, const std::string& t
         Fail(where, e.what());
       }
     }
-    if (r.result_id.empty()) r.result_id = NewUuid();
-    if (r.origin.empty()) r.origin = "imported:csv";
-    if (r.run_id.empty()) {
-      r.run_id = run.run_id;
-      run_used = true;
-    }
-    if (r.started_utc.empty()) r.started_utc = run.started_utc;
-    if (r.config_key.empty()) r.config_key = DeriveConfigKey(r);
+    detail::FinishImportedRow(r, run, "csv", run_used);
     b.results.push_back(std::move(r));
   }
   if (run_used) b.runs.push_back(run);

@@ -38,6 +38,11 @@ expect 0 "export json" -- "$bin" db export --db a.duckdb --format json -o out.js
 grep -q '"schema_version"' out.json || { echo "FAIL: export lacks schema_version"; fail=1; }
 expect 0 "export parquet" -- "$bin" db export --db a.duckdb --format parquet -o out.parquet
 [ -s out.parquet ] && [ -s out.parquet.samples.parquet ] || { echo "FAIL: parquet files"; fail=1; }
+expect 0 "import our parquet export" -- "$bin" db import --db p.duckdb out.parquet
+has "imported 2 results" "parquet import count"
+has "parquet" "parquet format named"
+expect 2 "import the samples file alone" -- "$bin" db import --db p.duckdb out.parquet.samples.parquet
+has "samples file" "samples file named as such"
 expect 0 "import export into b" -- "$bin" db import --db b.duckdb out.json
 expect 0 "merge a into b" -- "$bin" db merge --db b.duckdb a.duckdb
 has "0 results" "merge finds nothing new (same ids)"

@@ -171,7 +171,7 @@ TEST(ExportImport, RoundTripEveryFormatKeepsRowsAndSamples) {
   src.InsertResult(f, {});
   auto originals = src.Results();
 
-  for (std::string fmt : {"json", "jsonl", "csv"}) {
+  for (std::string fmt : {"json", "jsonl", "csv", "parquet"}) {
     std::string out = tmp.Path("export." + fmt);
     auto files = ExportResults(src, {.format = fmt, .output = out});
     EXPECT_EQ(files[0], out);
@@ -183,16 +183,43 @@ TEST(ExportImport, RoundTripEveryFormatKeepsRowsAndSamples) {
       for (const auto& field : ResultFields())
         EXPECT_EQ(ValueToString(field.get(back[i])), ValueToString(field.get(originals[i])))
             << fmt << " " << field.name;
-    if (fmt != "csv") {
-      EXPECT_EQ(dst.Samples(a.result_id), src.Samples(a.result_id)) << fmt;
+    // csv carries no samples; csv and parquet carry the results table only (no runs).
+    if (fmt != "csv") EXPECT_EQ(dst.Samples(a.result_id), src.Samples(a.result_id)) << fmt;
+    if (fmt == "json" || fmt == "jsonl")
       EXPECT_EQ(dst.Run("run-1")->command, "accelbench run --models bert") << fmt;
-    }
     EXPECT_EQ(ImportFiles(dst, {out}), 0) << fmt;  // importing again adds nothing
   }
   auto files = ExportResults(src, {.format = "parquet", .output = tmp.Path("x.parquet")});
   ASSERT_EQ(files.size(), 2u);
   auto n = src.Query("SELECT count(*) FROM read_parquet(" + SqlQuote(files[1]) + ")");
   EXPECT_EQ(std::get<int64_t>(n.rows[0][0]), 3);
+  // The samples file alone is refused with what to do instead; nothing is stored.
+  auto dst = Database::Open(tmp.Path("dst-samples.duckdb"));
+  EXPECT_NE(ErrorOf(dst, {files[1]}).find("this is a samples file"), std::string::npos);
+  EXPECT_EQ(Count(dst, "results"), 0);
+}
+
+TEST(ExportImport, CsvWithByteOrderMarkImports) {
+  TempDir tmp;
+  auto csv = Write(tmp, "bom.csv", "\xEF\xBB\xBFmodel,platform,batch,lat_p50_ms\nbert,cpu,4,2.5\n");
+  auto db = Database::Open(tmp.Path("a.duckdb"));
+  EXPECT_EQ(ImportFiles(db, {csv}), 1);
+  auto rows = db.Results();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].model, "bert");
+  EXPECT_EQ(rows[0].batch, 4);
+}
+
+TEST(ExportImport, ParquetThatIsNotOursIsRefused) {
+  TempDir tmp;
+  auto db = Database::Open(tmp.Path("a.duckdb"));
+  const std::string other = tmp.Path("other.parquet");
+  db.connection().Exec("COPY (SELECT 1 AS x) TO " + SqlQuote(other) + " (FORMAT parquet)");
+  EXPECT_NE(ErrorOf(db, {other}).find("unknown column 'x'"), std::string::npos);
+  const std::string cut = tmp.Path("cut.parquet");
+  std::ofstream(cut, std::ios::binary) << "PAR1 and then nothing a reader can use";
+  EXPECT_NE(ErrorOf(db, {cut}).find("not a readable Parquet file"), std::string::npos);
+  EXPECT_EQ(Count(db, "results"), 0);
 }
 
 TEST(ExportImport, OlderExportVersionIsRenamedOnImport) {

@@ -19,7 +19,11 @@ fi
 db=$tmp/w.duckdb
 
 # 1. shader precompilation, bert tiny on WebGPU
-"$bin" web-opt precompile bert --ep webgpu --seq 8 --db "$db" || bad "precompile exit $?"
+"$bin" web-opt precompile bert --ep webgpu --seq 8 --db "$db" >"$tmp/pre.txt" || bad "precompile exit $?"
+cat "$tmp/pre.txt"
+# The terminal says what the stored rows say: this VM's WebGPU adapter is software (SwiftShader).
+grep -q "^note: software WebGPU adapter" "$tmp/pre.txt" && ok "software adapter noted under the table" ||
+  bad "no software-adapter note: $(cat "$tmp/pre.txt")"
 got=$(q "$db" "SELECT string_agg(json_extract_string(options_json, '\$.shader_precompile') || ':' || status, ',' ORDER BY json_extract_string(options_json, '\$.shader_precompile')) FROM results WHERE model='bert' AND first_inference_ms > 0 AND load_ms > 0")
 [ "$got" = "off:ok,on:ok" ] || [ "$got" = "off:not_converged,on:ok" ] || [ "$got" = "off:ok,on:not_converged" ] \
   && ok "shader_precompile off and on stored ($got)" || bad "shader_precompile rows: $got"
