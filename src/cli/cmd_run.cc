@@ -48,32 +48,38 @@ void AddRunCommand(CLI::App& app, Action& action) {
   auto& o = flags->opt;
   auto* cmd = app.add_subcommand("run", "Run a benchmark sweep and store the results");
   std::vector<CLI::Option*> sweep_defining;  // what --resume takes from the database instead
-  auto def = [&sweep_defining](CLI::Option* opt) {
+  auto sweep_flag = [&sweep_defining](CLI::Option* opt) {
     sweep_defining.push_back(opt);
     return opt;
   };
-  def(cmd->add_option("--models", flags->models, "Model families, comma-separated (bert,vit)"));
-  def(cmd->add_option("--platforms", flags->platforms, "Platforms: cpu,cuda,... (default cpu)"));
-  def(cmd->add_option("--precision", flags->precisions,
-                      "Precisions: fp32,fp16,bf16,int8 (default fp32)"));
-  def(cmd->add_option("--mode", flags->modes, "Modes: inference,prefill,decode,training"));
-  def(cmd->add_option("--batch", flags->batches, "Batch sizes, comma-separated (default 1)"));
-  def(cmd->add_option("--seq", flags->seqs, "Sequence lengths for text models (default 128)"));
-  def(cmd->add_option("--preset", o.request.preset,
-                      "Model preset (default: each family's reference)"));
-  def(cmd->add_option("--set", flags->sets, "Model config override key=value (repeatable)"));
-  def(cmd->add_option("--backend-option", flags->backend_options,
-                      "Backend option key=value (repeatable), recorded with the results"));
-  def(cmd->add_option("--runtime", o.request.runtime, "Runtime (default libtorch)"));
-  def(cmd->add_option("--sweep", o.sweep_file, "YAML or JSON sweep file"));
-  def(cmd->add_option("--threads", flags->threads, "Threads per configuration (0 = all cores)"));
+  sweep_flag(
+      cmd->add_option("--models", flags->models, "Model families, comma-separated (bert,vit)"));
+  sweep_flag(
+      cmd->add_option("--platforms", flags->platforms, "Platforms: cpu,cuda,... (default cpu)"));
+  sweep_flag(cmd->add_option("--precision", flags->precisions,
+                             "Precisions: fp32,fp16,bf16,int8 (default fp32)"));
+  sweep_flag(cmd->add_option("--mode", flags->modes, "Modes: inference,prefill,decode,training"));
+  sweep_flag(
+      cmd->add_option("--batch", flags->batches, "Batch sizes, comma-separated (default 1)"));
+  sweep_flag(
+      cmd->add_option("--seq", flags->seqs, "Sequence lengths for text models (default 128)"));
+  sweep_flag(cmd->add_option("--preset", o.request.preset,
+                             "Model preset (default: each family's reference)"));
+  sweep_flag(cmd->add_option("--set", flags->sets, "Model config override key=value (repeatable)"));
+  sweep_flag(cmd->add_option("--backend-option", flags->backend_options,
+                             "Backend option key=value (repeatable), recorded with the results"));
+  sweep_flag(cmd->add_option("--runtime", o.request.runtime, "Runtime (default libtorch)"));
+  sweep_flag(cmd->add_option("--sweep", o.sweep_file, "YAML or JSON sweep file"));
+  sweep_flag(
+      cmd->add_option("--threads", flags->threads, "Threads per configuration (0 = all cores)"));
   cmd->add_option("--db", o.db_path, "Results database")->default_val("accelbench.duckdb");
   AddFormatOption(*cmd, o.format);
   cmd->add_option("--tag", flags->tags, "Run tag key=value (repeatable), stored in runs.tags");
-  def(cmd->add_option("--time-limit", o.time_limit_s,
-                      "Seconds per configuration before the worker is killed")
-          ->default_val(120));
-  def(cmd->add_option("--memory-limit", o.memory_limit_mb,
+  sweep_flag(cmd->add_option("--time-limit", o.time_limit_s,
+                             "Seconds per configuration before the worker is killed")
+                 ->default_val(120));
+  sweep_flag(
+      cmd->add_option("--memory-limit", o.memory_limit_mb,
                       "Worker address-space limit in MiB (default 90% of available memory; 0 = "
                       "none)"));
   auto* resume = cmd->add_option("--resume", o.resume_run_id,
@@ -81,14 +87,15 @@ void AddRunCommand(CLI::App& app, Action& action) {
   cmd->add_option("--shard", o.shard,
                   "Run shard I/N (0-based) of the sweep, balanced by estimated cost (default: "
                   "from mpirun/srun/Slurm array environment)");
-  def(cmd->add_option("--world-size", flags->world_sizes,
+  sweep_flag(
+      cmd->add_option("--world-size", flags->world_sizes,
                       "Data-parallel training scaling series: process counts, e.g. 1,2,4 (ranks "
                       "spawned on loopback, or this process's launcher world under mpirun/srun)"));
   cmd->add_option(
       "--run-id", o.run_id,
       "Run id shared by all shards (default: ACCELBENCH_RUN_ID or the launcher job id)");
-  def(cmd->add_flag("--default-suite", o.default_suite,
-                    "Run the default suite (what `make run` runs)"));
+  sweep_flag(cmd->add_flag("--default-suite", o.default_suite,
+                           "Run the default suite (what `make run` runs)"));
   cmd->add_option("--suite-budget", o.default_suite_budget_s,
                   "Default suite: planned measurement time in seconds")
       ->default_val(480);
@@ -98,9 +105,10 @@ void AddRunCommand(CLI::App& app, Action& action) {
   cmd->add_flag("--no-progress-bar", o.quiet_progress, "Plain progress lines even on a terminal");
   auto& h = o.harness;
   auto harness_opt = [&](const char* name, auto& var, const char* what) {
-    def(cmd->add_option(name, var, what)->capture_default_str()->each([flags](const std::string&) {
-      flags->opt.harness_from_flags = true;
-    }));
+    sweep_flag(
+        cmd->add_option(name, var, what)->capture_default_str()->each([flags](const std::string&) {
+          flags->opt.harness_from_flags = true;
+        }));
   };
   harness_opt("--min-iterations", h.min_iterations, "Stop rule: minimum measured iterations");
   harness_opt("--min-time", h.min_time_s, "Stop rule: minimum measured seconds");

@@ -71,8 +71,9 @@ ResultRecord RecordFor(const PlannedConfig& c) {
   // The test double sleeps for seeded draws: its timings are no measurement of anything, and
   // every reader (compare flags, the report's markers, chart tooltips) labels a record whose
   // origin is not "measured".
-  if (c.runtime == kTestDoubleRuntime) r.origin = kTestDoubleRuntime;
-  if (c.runtime != kTestDoubleRuntime) {
+  if (c.runtime == kTestDoubleRuntime) {
+    r.origin = kTestDoubleRuntime;
+  } else {
     try {
       auto cfg = models::FindFamily(c.model).FindPreset(c.preset).config;
       for (const auto& a : c.sets) cfg.Override(a);

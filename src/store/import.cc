@@ -48,6 +48,22 @@ RunRecord ImportRun(const std::string& path, const std::string& format) {
   return run;
 }
 
+std::vector<const FieldDef*> ResultColumns(const std::vector<std::string>& names,
+                                           const std::string& where) {
+  std::vector<const FieldDef*> cols;
+  for (const auto& name : names) {
+    const FieldDef* f = FindResultField(name);
+    if (!f)
+      throw UsageError(where + ": unknown column '" + name +
+                       "' (the header must be result field names)");
+    cols.push_back(f);
+  }
+  for (const char* req : {"model", "platform"})
+    if (std::find(names.begin(), names.end(), req) == names.end())
+      throw UsageError(where + ": missing required column '" + req + "'");
+  return cols;
+}
+
 void FinishImportedRow(ResultRecord& r, const RunRecord& run, const std::string& format,
                        bool& run_used) {
   if (r.result_id.empty()) r.result_id = NewUuid();
@@ -483,17 +499,7 @@ Database::ImportBatch ParseCsvFile(const std::string& path, const std::string& t
   Database::ImportBatch b;
   auto rows = ParseCsv(text, path);
   if (rows.empty()) Fail(path, "line 1: empty CSV file (expected a header of result field names)");
-  const auto& header = rows[0].cells;
-  std::vector<const FieldDef*> cols;
-  for (const auto& name : header) {
-    const FieldDef* f = FindResultField(name);
-    if (!f)
-      Fail(path, "line 1: unknown column '" + name + "' (the header must be result field names)");
-    cols.push_back(f);
-  }
-  for (const char* req : {"model", "platform"})
-    if (std::find(header.begin(), header.end(), req) == header.end())
-      Fail(path, std::string("line 1: missing required column '") + req + "'");
+  const std::vector<const FieldDef*> cols = detail::ResultColumns(rows[0].cells, path + ": line 1");
   RunRecord run = ImportRun(path, "csv");
   bool run_used = false;
   for (size_t i = 1; i < rows.size(); ++i) {

@@ -1,7 +1,6 @@
 // db import of our own Parquet export (`db export --format parquet -o FILE`): FILE holds result
 // rows under the typed record's column names, FILE.samples.parquet the raw samples. DuckDB's own
 // Parquet reader reads both, in a private in-memory database; nothing is written anywhere.
-#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <variant>
@@ -58,22 +57,13 @@ Database::ImportBatch ParseParquetFile(const std::string& path) {
   DuckDatabase mem("", false);  // in memory
   Connection c(mem);
   Result res = Read(c, path, "SELECT *");
-  std::vector<const FieldDef*> cols;
   std::vector<std::string> names;
-  for (size_t i = 0; i < res.Columns(); ++i) {
-    names.push_back(res.ColumnName(i));
-    cols.push_back(FindResultField(names.back()));
-  }
+  for (size_t i = 0; i < res.Columns(); ++i) names.push_back(res.ColumnName(i));
   if (names == std::vector<std::string>{"result_id", "metric", "iteration", "latency_ms"})
     Fail(path,
          "this is a samples file; import the results file it belongs to (its samples come "
          "along)");
-  for (size_t i = 0; i < cols.size(); ++i)
-    if (!cols[i])
-      Fail(path, "unknown column '" + names[i] + "' (the columns must be result field names)");
-  for (const char* req : {"model", "platform"})
-    if (std::find(names.begin(), names.end(), req) == names.end())
-      Fail(path, std::string("missing required column '") + req + "'");
+  const std::vector<const FieldDef*> cols = ResultColumns(names, path);
 
   Database::ImportBatch b;
   RunRecord run = ImportRun(path, "parquet");

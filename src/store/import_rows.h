@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "store/database.h"
@@ -17,6 +18,11 @@ std::string DeriveConfigKey(const ResultRecord& r);
 // configuration key derived from the row's own fields.
 void FinishImportedRow(ResultRecord& r, const RunRecord& run, const std::string& format,
                        bool& run_used);
+
+// The result fields named by a table's columns (a CSV header, a Parquet schema): an unknown name or
+// a missing model/platform column is a UsageError at `where`.
+std::vector<const FieldDef*> ResultColumns(const std::vector<std::string>& names,
+                                           const std::string& where);
 
 // The import run of one file (tags import_file, import_format).
 RunRecord ImportRun(const std::string& path, const std::string& format);
